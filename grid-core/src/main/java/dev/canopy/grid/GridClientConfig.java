@@ -1,0 +1,131 @@
+package dev.canopy.grid;
+
+import dev.canopy.grid.internal.config.ConfigDef;
+import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.internal.config.ConfigKey;
+import dev.canopy.grid.internal.config.ConfigParser;
+import dev.canopy.grid.internal.config.ConfigValues;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+import static dev.canopy.grid.internal.config.ConfigType.DURATION;
+import static dev.canopy.grid.internal.config.ConfigType.STRING;
+import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
+import static dev.canopy.grid.internal.config.Validator.addresses;
+import static dev.canopy.grid.internal.config.Validator.nonBlank;
+import static dev.canopy.grid.internal.config.Validator.positive;
+
+/**
+ * Configuration of a client ({@code GridClient.connect}), mutable and fluent like {@link GridConfig}
+ * and read the same ways: a YAML or JSON file, {@code CANOPY_...} environment variables and
+ * {@code canopy....} system properties. Keys are defined once, below, and listed in
+ * {@code config/README.md}. A setter checks its value at once and throws
+ * {@link IllegalArgumentException} naming the key, the value and what is allowed.
+ *
+ * <p>Not thread-safe: configure it on one thread, then hand it to the client.
+ */
+public final class GridClientConfig {
+
+    private static final ConfigKey<String> CLUSTER_NAME = ConfigKey.of("clusterName", STRING, "canopy", nonBlank(),
+            "Name of the cluster to connect to.");
+    private static final ConfigKey<List<String>> MEMBERS = ConfigKey.of("members", STRING_LIST,
+            List.of("127.0.0.1:5701"), addresses(),
+            "Members to try when connecting, each \"host\" or \"host:port\".");
+    private static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.of("connectTimeout", DURATION,
+            Duration.ofSeconds(10), positive(),
+            "How long to keep trying to reach the cluster before giving up.");
+
+    /** Every key, in the order of the reference; the README test reads it. */
+    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT);
+
+    private final ConfigValues values;
+
+    private GridClientConfig(ConfigValues values) {
+        this.values = values;
+    }
+
+    /** A configuration with every key at its default. */
+    public static GridClientConfig defaults() {
+        return new GridClientConfig(new ConfigValues(DEFINITION));
+    }
+
+    /**
+     * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
+     * keys it leaves out keep their defaults.
+     *
+     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
+     *                         an unknown key, or holds a value that is not allowed; the one-line
+     *                         message names the file, the key, the value and what is allowed
+     */
+    public static GridClientConfig load(Path yamlOrJson) {
+        Objects.requireNonNull(yamlOrJson, "yamlOrJson");
+        GridClientConfig config = defaults();
+        ConfigParser.readFile(yamlOrJson, config.values);
+        return config;
+    }
+
+    /**
+     * A copy in which each key set by an environment variable ({@code CANOPY_CONNECT_TIMEOUT}) or a
+     * system property ({@code canopy.connectTimeout}) takes that value; the system property wins.
+     * Lists are written comma-separated. Names that match no key are ignored. This configuration is
+     * not changed.
+     *
+     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     */
+    public GridClientConfig withOverrides(Map<String, String> env, Properties systemProperties) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(systemProperties, "systemProperties");
+        GridClientConfig copy = copy();
+        ConfigParser.readOverrides(env, systemProperties, copy.values);
+        return copy;
+    }
+
+    /** An independent copy: setting one does not change the other. */
+    public GridClientConfig copy() {
+        return new GridClientConfig(values.copy());
+    }
+
+    /** Key name to current value, in reference order; unmodifiable. */
+    public Map<String, Object> asMap() {
+        return values.asMap();
+    }
+
+    @Override
+    public String toString() {
+        return "GridClientConfig" + values;
+    }
+
+    public String clusterName() {
+        return values.get(CLUSTER_NAME);
+    }
+
+    public GridClientConfig clusterName(String clusterName) {
+        values.set(CLUSTER_NAME, clusterName);
+        return this;
+    }
+
+    /** The members to try, each {@code "host"} or {@code "host:port"}; unmodifiable. */
+    public List<String> members() {
+        return values.get(MEMBERS);
+    }
+
+    /** Sets the members to try; the list is copied. */
+    public GridClientConfig members(List<String> members) {
+        values.set(MEMBERS, members);
+        return this;
+    }
+
+    public Duration connectTimeout() {
+        return values.get(CONNECT_TIMEOUT);
+    }
+
+    public GridClientConfig connectTimeout(Duration connectTimeout) {
+        values.set(CONNECT_TIMEOUT, connectTimeout);
+        return this;
+    }
+}

@@ -1,0 +1,313 @@
+package dev.canopy.grid;
+
+import dev.canopy.grid.internal.config.ConfigDef;
+import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.internal.config.ConfigKey;
+import dev.canopy.grid.internal.config.ConfigParser;
+import dev.canopy.grid.internal.config.ConfigValues;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+import static dev.canopy.grid.internal.config.ConfigType.BOOLEAN;
+import static dev.canopy.grid.internal.config.ConfigType.DURATION;
+import static dev.canopy.grid.internal.config.ConfigType.INT;
+import static dev.canopy.grid.internal.config.ConfigType.STRING;
+import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
+import static dev.canopy.grid.internal.config.Validator.addresses;
+import static dev.canopy.grid.internal.config.Validator.anyBoolean;
+import static dev.canopy.grid.internal.config.Validator.atLeast;
+import static dev.canopy.grid.internal.config.Validator.between;
+import static dev.canopy.grid.internal.config.Validator.nonBlank;
+import static dev.canopy.grid.internal.config.Validator.positive;
+
+/**
+ * Configuration of a node, mutable and fluent like Hazelcast's {@code Config}:
+ *
+ * <pre>{@code
+ * GridConfig config = GridConfig.load(Path.of("config/node.yaml"))
+ *         .withOverrides(System.getenv(), System.getProperties())
+ *         .fanOut(8);
+ * }</pre>
+ *
+ * <p>Each key has a getter and a setter of the same name ({@code fanOut()} / {@code fanOut(8)}),
+ * which is also its key in a YAML or JSON file, {@code canopy.fanOut} as a system property and
+ * {@code CANOPY_FAN_OUT} as an environment variable. The keys are defined once, below; their
+ * types, defaults and meaning are listed in {@code config/README.md}.
+ *
+ * <p>A setter checks its value at once and throws {@link IllegalArgumentException} naming the key,
+ * the value and what is allowed ("fanOut must be an integer >= 2 but was 1"). Combinations of keys
+ * are checked by {@link #validate()}, which {@link #load} and {@code GridNode.start} call.
+ *
+ * <p>Not thread-safe: configure it on one thread, then hand it to the node, which reads it at start.
+ */
+public final class GridConfig {
+
+    private static final ConfigKey<String> CLUSTER_NAME = ConfigKey.of("clusterName", STRING, "canopy", nonBlank(),
+            "Name of the cluster; a member joins only members and clients with the same name.");
+    private static final ConfigKey<String> BIND_ADDRESS = ConfigKey.of("bindAddress", STRING, "127.0.0.1", nonBlank(),
+            "Address this member binds to and announces to the others; loopback keeps the grid on this machine.");
+    private static final ConfigKey<Integer> PORT = ConfigKey.of("port", INT, 5701, between(1, 65535),
+            "First port this member tries for cluster traffic; see portAutoIncrement.");
+    private static final ConfigKey<Boolean> PORT_AUTO_INCREMENT = ConfigKey.of("portAutoIncrement", BOOLEAN, true,
+            anyBoolean(),
+            "When the port is taken, try the following ones instead of failing.");
+    private static final ConfigKey<List<String>> MEMBERS = ConfigKey.of("members", STRING_LIST, List.of("127.0.0.1"),
+            addresses(),
+            "Members to join over TCP/IP, each \"host\" or \"host:port\".");
+    private static final ConfigKey<Integer> BACKUP_COUNT = ConfigKey.of("backupCount", INT, 1, between(0, 6),
+            "Copies of each job record and result kept on other members; the grid survives losing that many at once.");
+    private static final ConfigKey<Integer> WORKER_THREADS = ConfigKey.of("workerThreads", INT,
+            Math.min(Runtime.getRuntime().availableProcessors(), 1024), between(1, 1024),
+            "Threads that run tasks on this member.").defaultShownAs("available processors");
+    private static final ConfigKey<Integer> FAN_OUT = ConfigKey.of("fanOut", INT, 16, atLeast(2),
+            "Most children of any one driver, for jobs that do not set their own.");
+    private static final ConfigKey<Integer> LEAF_SIZE = ConfigKey.of("leafSize", INT, 0, atLeast(0),
+            "Tasks per leaf for jobs that do not set their own; 0 lets the grid choose from the job size and the cluster.");
+    private static final ConfigKey<Duration> RESULT_TTL = ConfigKey.of("resultTtl", DURATION, Duration.ofHours(1),
+            positive(),
+            "How long a finished job's result stays in the grid for clients to fetch.");
+    private static final ConfigKey<Duration> HEARTBEAT_INTERVAL = ConfigKey.of("heartbeatInterval", DURATION,
+            Duration.ofSeconds(1), positive(),
+            "How often members tell each other they are alive.");
+    private static final ConfigKey<Duration> MAX_NO_HEARTBEAT = ConfigKey.of("maxNoHeartbeat", DURATION,
+            Duration.ofSeconds(8), positive(),
+            "Silence after which a member is taken for dead; must be longer than heartbeatInterval.");
+    private static final ConfigKey<Boolean> HTTP_ENABLED = ConfigKey.of("httpEnabled", BOOLEAN, false, anyBoolean(),
+            "Serve job and member status over HTTP.");
+    private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
+            "Port of the HTTP status endpoint; 0 picks any free port.");
+    private static final ConfigKey<Boolean> METRICS_ENABLED = ConfigKey.of("metricsEnabled", BOOLEAN, true,
+            anyBoolean(),
+            "Collect and export metrics on jobs, tasks and workers.");
+
+    /** Every key, in the order of the reference; the README test reads it. */
+    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
+            MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, RESULT_TTL, HEARTBEAT_INTERVAL,
+            MAX_NO_HEARTBEAT, HTTP_ENABLED, HTTP_PORT, METRICS_ENABLED);
+
+    private final ConfigValues values;
+
+    private GridConfig(ConfigValues values) {
+        this.values = values;
+    }
+
+    /** A configuration with every key at its default. */
+    public static GridConfig defaults() {
+        return new GridConfig(new ConfigValues(DEFINITION));
+    }
+
+    /**
+     * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
+     * keys it leaves out keep their defaults. The result is {@linkplain #validate() validated}.
+     *
+     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
+     *                         an unknown key, or holds a value or combination that is not allowed; the
+     *                         one-line message names the file, the key, the value and what is allowed
+     */
+    public static GridConfig load(Path yamlOrJson) {
+        Objects.requireNonNull(yamlOrJson, "yamlOrJson");
+        GridConfig config = defaults();
+        ConfigParser.readFile(yamlOrJson, config.values);
+        try {
+            return config.validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(yamlOrJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A copy in which each key set by an environment variable ({@code CANOPY_FAN_OUT}: the key in
+     * upper snake case after {@code CANOPY_}) or a system property ({@code canopy.fanOut}) takes that
+     * value; the system property wins over the variable. Lists are written comma-separated. Names
+     * that match no key are ignored. This configuration is not changed.
+     *
+     * <p>Pass {@code System.getenv()} and {@code System.getProperties()} to apply the process's own.
+     *
+     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     */
+    public GridConfig withOverrides(Map<String, String> env, Properties systemProperties) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(systemProperties, "systemProperties");
+        GridConfig copy = copy();
+        ConfigParser.readOverrides(env, systemProperties, copy.values);
+        return copy;
+    }
+
+    /** An independent copy: setting one does not change the other. */
+    public GridConfig copy() {
+        return new GridConfig(values.copy());
+    }
+
+    /**
+     * Checks the combinations of keys that no single setter can: {@code maxNoHeartbeat} must be
+     * longer than {@code heartbeatInterval}.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the keys, their values and the fix
+     */
+    public GridConfig validate() {
+        if (maxNoHeartbeat().compareTo(heartbeatInterval()) <= 0) {
+            throw new IllegalArgumentException("maxNoHeartbeat must be longer than heartbeatInterval ("
+                    + HEARTBEAT_INTERVAL.type().format(heartbeatInterval()) + ") but was "
+                    + MAX_NO_HEARTBEAT.type().format(maxNoHeartbeat())
+                    + ": raise maxNoHeartbeat or lower heartbeatInterval");
+        }
+        return this;
+    }
+
+    /** Key name to current value ({@code Integer}, {@code Boolean}, {@code String}, {@code Duration}, {@code List<String>}), in reference order; unmodifiable. */
+    public Map<String, Object> asMap() {
+        return values.asMap();
+    }
+
+    @Override
+    public String toString() {
+        return "GridConfig" + values;
+    }
+
+    public String clusterName() {
+        return values.get(CLUSTER_NAME);
+    }
+
+    public GridConfig clusterName(String clusterName) {
+        values.set(CLUSTER_NAME, clusterName);
+        return this;
+    }
+
+    public String bindAddress() {
+        return values.get(BIND_ADDRESS);
+    }
+
+    public GridConfig bindAddress(String bindAddress) {
+        values.set(BIND_ADDRESS, bindAddress);
+        return this;
+    }
+
+    /** The first port tried; with {@link #portAutoIncrement()}, Hazelcast tries the following ones when it is taken. */
+    public int port() {
+        return values.get(PORT);
+    }
+
+    public GridConfig port(int port) {
+        values.set(PORT, port);
+        return this;
+    }
+
+    public boolean portAutoIncrement() {
+        return values.get(PORT_AUTO_INCREMENT);
+    }
+
+    public GridConfig portAutoIncrement(boolean portAutoIncrement) {
+        values.set(PORT_AUTO_INCREMENT, portAutoIncrement);
+        return this;
+    }
+
+    /** The TCP/IP join list, each {@code "host"} or {@code "host:port"}; unmodifiable. */
+    public List<String> members() {
+        return values.get(MEMBERS);
+    }
+
+    /** Sets the TCP/IP join list; the list is copied. */
+    public GridConfig members(List<String> members) {
+        values.set(MEMBERS, members);
+        return this;
+    }
+
+    public int backupCount() {
+        return values.get(BACKUP_COUNT);
+    }
+
+    public GridConfig backupCount(int backupCount) {
+        values.set(BACKUP_COUNT, backupCount);
+        return this;
+    }
+
+    public int workerThreads() {
+        return values.get(WORKER_THREADS);
+    }
+
+    public GridConfig workerThreads(int workerThreads) {
+        values.set(WORKER_THREADS, workerThreads);
+        return this;
+    }
+
+    public int fanOut() {
+        return values.get(FAN_OUT);
+    }
+
+    public GridConfig fanOut(int fanOut) {
+        values.set(FAN_OUT, fanOut);
+        return this;
+    }
+
+    /** The default leaf size, or 0 when the grid chooses it from the job size and the cluster. */
+    public int leafSize() {
+        return values.get(LEAF_SIZE);
+    }
+
+    public GridConfig leafSize(int leafSize) {
+        values.set(LEAF_SIZE, leafSize);
+        return this;
+    }
+
+    public Duration resultTtl() {
+        return values.get(RESULT_TTL);
+    }
+
+    public GridConfig resultTtl(Duration resultTtl) {
+        values.set(RESULT_TTL, resultTtl);
+        return this;
+    }
+
+    public Duration heartbeatInterval() {
+        return values.get(HEARTBEAT_INTERVAL);
+    }
+
+    public GridConfig heartbeatInterval(Duration heartbeatInterval) {
+        values.set(HEARTBEAT_INTERVAL, heartbeatInterval);
+        return this;
+    }
+
+    /** Must be longer than {@link #heartbeatInterval()}; checked by {@link #validate()}, not by the setter. */
+    public Duration maxNoHeartbeat() {
+        return values.get(MAX_NO_HEARTBEAT);
+    }
+
+    public GridConfig maxNoHeartbeat(Duration maxNoHeartbeat) {
+        values.set(MAX_NO_HEARTBEAT, maxNoHeartbeat);
+        return this;
+    }
+
+    public boolean httpEnabled() {
+        return values.get(HTTP_ENABLED);
+    }
+
+    public GridConfig httpEnabled(boolean httpEnabled) {
+        values.set(HTTP_ENABLED, httpEnabled);
+        return this;
+    }
+
+    /** The HTTP port, or 0 for any free port. */
+    public int httpPort() {
+        return values.get(HTTP_PORT);
+    }
+
+    public GridConfig httpPort(int httpPort) {
+        values.set(HTTP_PORT, httpPort);
+        return this;
+    }
+
+    public boolean metricsEnabled() {
+        return values.get(METRICS_ENABLED);
+    }
+
+    public GridConfig metricsEnabled(boolean metricsEnabled) {
+        values.set(METRICS_ENABLED, metricsEnabled);
+        return this;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.canopy.grid;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.internal.Engine;
+import dev.canopy.grid.internal.GridAccess;
+import dev.canopy.grid.internal.NodeBootstrap;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A Canopy node: a Hazelcast member that runs tasks and drives jobs. Start a new member with
+ * {@link #start}, or add Canopy to a member your service already runs with {@link #attach}:
+ *
+ * <pre>{@code
+ * HazelcastInstance hz = ...;                       // the service's own member
+ * try (GridNode grid = GridNode.attach(hz, GridConfig.defaults())) {
+ *     long sum = grid.submit(Job.range(0, 1_000, (i, ctx) -> i).reduce(Reducers.sumLong()).build())
+ *                    .result().get();
+ * }                                                  // hz keeps running
+ * }</pre>
+ *
+ * Every member of the cluster that should take work needs its own GridNode.
+ */
+public final class GridNode implements Grid {
+
+    private final HazelcastInstance hz;
+    private final boolean ownsHazelcast;
+    private final GridAccess access;
+    private final Engine engine;
+
+    private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
+        this.hz = hz;
+        this.ownsHazelcast = ownsHazelcast;
+        UUID local = hz.getCluster().getLocalMember().getUuid();
+        this.access = new GridAccess(hz, local, config.resultTtl().toMillis());
+        this.engine = new Engine(hz, this, access, NodeBootstrap.settings(config));
+    }
+
+    /** Starts a new Hazelcast member configured from {@code config} and runs Canopy on it. */
+    public static GridNode start(GridConfig config) {
+        Objects.requireNonNull(config, "config");
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(NodeBootstrap.memberConfig(config));
+        try {
+            return begin(new GridNode(hz, config, true));
+        } catch (RuntimeException e) {
+            hz.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs Canopy on a member the caller already runs. Network settings of {@code config} are
+     * ignored (the member has its own); closing the node leaves the member running.
+     */
+    public static GridNode attach(HazelcastInstance hz, GridConfig config) {
+        Objects.requireNonNull(hz, "hazelcast instance");
+        Objects.requireNonNull(config, "config");
+        NodeBootstrap.prepare(hz, config);
+        return begin(new GridNode(hz, config, false));
+    }
+
+    private static GridNode begin(GridNode node) {
+        node.access.start();
+        node.engine.start();
+        return node;
+    }
+
+    @Override
+    public <R> JobHandle<R> submit(Job<?, R> job) {
+        return access.submit(Job.specOf(job), engine::start);
+    }
+
+    @Override
+    public Optional<JobHandle<?>> job(JobId id) {
+        return access.job(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<JobInfo> jobs() {
+        return access.jobs();
+    }
+
+    @Override
+    public Topology topology() {
+        return access.topology();
+    }
+
+    /** The Hazelcast member this node runs on. */
+    public HazelcastInstance hazelcast() {
+        return hz;
+    }
+
+    /** This member's id, as used in {@link Topology} and {@link JobInfo#topDriver()}. */
+    public UUID memberId() {
+        return hz.getCluster().getLocalMember().getUuid();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        access.close();
+        if (ownsHazelcast) {
+            hz.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GridNode[" + memberId() + "]";
+    }
+}

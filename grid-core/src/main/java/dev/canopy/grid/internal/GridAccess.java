@@ -1,0 +1,286 @@
+package dev.canopy.grid.internal;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.query.Predicates;
+import dev.canopy.grid.JobHandle;
+import dev.canopy.grid.JobId;
+import dev.canopy.grid.JobInfo;
+import dev.canopy.grid.JobProgress;
+import dev.canopy.grid.JobState;
+import dev.canopy.grid.MemberInfo;
+import dev.canopy.grid.TaskFailure;
+import dev.canopy.grid.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What a member and a client share: submitting jobs, finding them again, watching their results,
+ * listing jobs and members, ending jobs. It reads and writes only the grid's records, so it works
+ * over a Hazelcast member or client alike.
+ *
+ * <p>One entry listener on {@code canopy.results} completes every local handle's future, so
+ * waiting for a job costs no registration per job.
+ */
+public final class GridAccess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GridAccess.class);
+
+    private final HazelcastInstance hz;
+    private final GridMaps maps;
+    private final UUID localId;
+    private final long resultTtlMillis;
+    private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
+    private UUID resultListener;
+
+    public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis) {
+        this.hz = hz;
+        this.maps = new GridMaps(hz);
+        this.localId = localId;
+        this.resultTtlMillis = resultTtlMillis;
+    }
+
+    public void start() {
+        resultListener = maps.results.addEntryListener(new ResultListener(), true);
+    }
+
+    public void close() {
+        if (resultListener != null) {
+            try {
+                maps.results.removeEntryListener(resultListener);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not remove the result listener; the instance is shutting down", e);
+            }
+        }
+        for (List<JobFuture<Object>> futures : waiting.values()) {
+            for (JobFuture<Object> f : futures) {
+                f.completeExceptionally(new CancellationException("the grid handle watching this job was closed"));
+            }
+        }
+        waiting.clear();
+    }
+
+    GridMaps maps() {
+        return maps;
+    }
+
+    void onJobEnded(Consumer<String> listener) {
+        endListeners.add(listener);
+    }
+
+    /**
+     * Writes a job's spec and record, then starts it through {@code starter}. The spec is
+     * serialized first, so code that cannot travel fails here and nothing is written.
+     */
+    public <R> JobHandle<R> submit(JobSpec<?, R> spec, Consumer<String> starter) {
+        byte[] bytes = Codec.serialize(spec, "job '" + spec.name() + "'");
+        JobId id = JobId.newId();
+        String key = id.toString();
+        JobFuture<R> future = watch(key);
+        maps.specs.set(key, bytes);
+        maps.jobs.set(key, JobRecord.submitted(key, spec, localId, System.currentTimeMillis()));
+        starter.accept(key);
+        return new JobHandleImpl<>(id, this, future);
+    }
+
+    public Optional<JobHandle<?>> job(JobId id) {
+        String key = id.toString();
+        if (!maps.jobs.containsKey(key) && !maps.results.containsKey(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(new JobHandleImpl<>(id, this, watch(key)));
+    }
+
+    public List<JobInfo> jobs() {
+        List<JobInfo> infos = new ArrayList<>();
+        for (JobRecord r : maps.jobs.values()) {
+            infos.add(new JobInfo(JobId.parse(r.id()), r.name(), r.state(), progressOf(r),
+                    Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
+        }
+        infos.sort(Comparator.comparing(JobInfo::submitted));
+        return infos;
+    }
+
+    public Topology topology() {
+        Set<Member> members = hz.getCluster().getMembers();
+        Set<UUID> ids = new HashSet<>();
+        for (Member m : members) {
+            ids.add(m.getUuid());
+        }
+        Map<UUID, MemberInfo> infos = maps.members.getAll(ids);
+        List<MemberInfo> list = new ArrayList<>();
+        for (Member m : members) {
+            MemberInfo info = infos.get(m.getUuid());
+            list.add(info != null ? info : new MemberInfo(m.getUuid(),
+                    m.getAddress().getHost() + ":" + m.getAddress().getPort(), 0, 0, 0, Set.of()));
+        }
+        return new Topology(List.copyOf(list));
+    }
+
+    JobState state(String id) {
+        JobOutcome outcome = maps.results.get(id);
+        if (outcome != null) {
+            return outcome.state();
+        }
+        JobRecord r = maps.jobs.get(id);
+        return r == null ? JobState.SUBMITTED : r.state();
+    }
+
+    List<TaskFailure> failures(String id) {
+        JobOutcome outcome = maps.results.get(id);
+        if (outcome != null) {
+            return outcome.failures();
+        }
+        JobRecord r = maps.jobs.get(id);
+        return r == null ? List.of() : r.failures();
+    }
+
+    public boolean cancel(String id) {
+        return terminate(id, new JobOutcome(JobState.CANCELLED, null, null, List.of()));
+    }
+
+    /**
+     * Ends a job with {@code outcome} unless it has ended already: the result is written with
+     * {@code putIfAbsent}, so exactly one of a completion, a failure or a cancel wins. The winner
+     * finishes the record, stops the job's remaining work and lets its records expire.
+     */
+    boolean terminate(String id, JobOutcome outcome) {
+        JobRecord record = maps.jobs.get(id);
+        if (record == null || record.state().isTerminal()) {
+            return false;
+        }
+        if (maps.results.putIfAbsent(id, outcome, resultTtlMillis, TimeUnit.MILLISECONDS) != null) {
+            return false;
+        }
+        if (outcome.state() != JobState.COMPLETED) {
+            maps.control.executeOnAllMembers(new Messages.CancelJob(id));
+        }
+        JobProgress progress = liveProgress(id, record);
+        maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
+                outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));
+        maps.subjobs.executeOnEntries(new Processors.Expire<>(resultTtlMillis),
+                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        maps.specs.delete(id);
+        if (outcome.state() == JobState.COMPLETED) {
+            LOG.info("Job {} ('{}') completed: {} tasks, {} failed", id, record.name(), progress.total(), progress.failed());
+        } else {
+            LOG.info("Job {} ('{}') ended {}", id, record.name(), outcome.state());
+        }
+        return true;
+    }
+
+    JobProgress progress(String id) {
+        JobRecord r = maps.jobs.get(id);
+        if (r == null) {
+            return JobProgress.empty(0);
+        }
+        return progressOf(r);
+    }
+
+    private JobProgress progressOf(JobRecord r) {
+        return r.progress() != null ? r.progress() : liveProgress(r.id(), r);
+    }
+
+    /** Sums the job's leaf records: one query of one partition. */
+    private JobProgress liveProgress(String id, JobRecord r) {
+        Collection<SubJobRecord> records = maps.subjobs.values(
+                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        long done = 0;
+        long retried = 0;
+        long running = 0;
+        long leafTasks = 0;
+        int depth = 0;
+        int leaves = 0;
+        for (SubJobRecord s : records) {
+            depth = Math.max(depth, SubJobKey.depth(s.path()));
+            if (!s.leaf()) {
+                continue;
+            }
+            leaves++;
+            boolean retry = s.taskAttempts() > 1;
+            long size = s.slice().size();
+            leafTasks += retry ? 0 : size;
+            retried += retry ? size : (long) (s.attempt() - 1) % 1000 * size;
+            if (s.state() == SubJobState.DONE) {
+                done += s.done();
+            } else if (s.state() == SubJobState.RUNNING) {
+                running += size;
+            }
+        }
+        long total = r.total() >= 0 ? r.total() : leafTasks;
+        return new JobProgress(total, done, r.failures().size(), retried, running, depth, leaves);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> JobFuture<R> watch(String id) {
+        JobFuture<Object> future = new JobFuture<>();
+        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
+        JobOutcome already = maps.results.get(id);
+        if (already != null) {
+            deliver(id, already);
+        }
+        return (JobFuture<R>) future;
+    }
+
+    private void deliver(String id, JobOutcome outcome) {
+        List<JobFuture<Object>> futures = waiting.remove(id);
+        if (futures != null) {
+            for (JobFuture<Object> f : futures) {
+                complete(f, id, outcome);
+            }
+        }
+        for (Consumer<String> listener : endListeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("A job-end listener failed for job {}", id, e);
+            }
+        }
+    }
+
+    private static void complete(JobFuture<Object> future, String id, JobOutcome outcome) {
+        switch (outcome.state()) {
+            case COMPLETED -> future.complete(outcome.result());
+            case FAILED -> future.completeExceptionally(outcome.error());
+            default -> {
+                CancellationException cancelled = new CancellationException(outcome.error() == null
+                        ? "job " + id + " was cancelled" : "job " + id + " was cancelled: " + outcome.error().getMessage());
+                cancelled.initCause(outcome.error());
+                future.completeExceptionally(cancelled);
+            }
+        }
+    }
+
+    private final class ResultListener implements EntryAddedListener<String, JobOutcome>,
+            EntryUpdatedListener<String, JobOutcome> {
+        @Override
+        public void entryAdded(EntryEvent<String, JobOutcome> event) {
+            deliver(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, JobOutcome> event) {
+            deliver(event.getKey(), event.getValue());
+        }
+    }
+}

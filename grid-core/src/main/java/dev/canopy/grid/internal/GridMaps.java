@@ -1,0 +1,91 @@
+package dev.canopy.grid.internal;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
+import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.map.IMap;
+import dev.canopy.grid.MemberInfo;
+
+import java.util.UUID;
+
+/**
+ * The distributed structures Canopy keeps in Hazelcast, by name, and their configuration.
+ * Works the same on a member and on a client.
+ */
+final class GridMaps {
+
+    static final String JOBS = "canopy.jobs";
+    static final String SPECS = "canopy.specs";
+    static final String SUBJOBS = "canopy.subjobs";
+    static final String RESULTS = "canopy.results";
+    static final String MEMBERS = "canopy.members";
+    static final String CONTROL = "canopy.control";
+
+    /** Threads per member that run Canopy's control messages (never tasks: those run on the worker pool). */
+    static final int CONTROL_THREADS = 8;
+
+    final IMap<String, JobRecord> jobs;
+    final IMap<String, byte[]> specs;
+    final IMap<SubJobKey, SubJobRecord> subjobs;
+    final IMap<String, JobOutcome> results;
+    final IMap<UUID, MemberInfo> members;
+    final IExecutorService control;
+
+    GridMaps(HazelcastInstance hz) {
+        this.jobs = hz.getMap(JOBS);
+        this.specs = hz.getMap(SPECS);
+        this.subjobs = hz.getMap(SUBJOBS);
+        this.results = hz.getMap(RESULTS);
+        this.members = hz.getMap(MEMBERS);
+        this.control = hz.getExecutorService(CONTROL);
+    }
+
+    /** Adds Canopy's structures to a member config that is about to start. */
+    static void configure(Config config, int backupCount) {
+        for (MapConfig map : mapConfigs(backupCount)) {
+            config.addMapConfig(map);
+        }
+        config.addExecutorConfig(executorConfig());
+    }
+
+    /**
+     * Adds Canopy's structures to a running member, for {@code GridNode.attach}. A service that
+     * configured them itself keeps its own configuration.
+     */
+    static void configureDynamically(HazelcastInstance hz, int backupCount) {
+        Config config = hz.getConfig();
+        for (MapConfig map : mapConfigs(backupCount)) {
+            if (config.getMapConfigOrNull(map.getName()) == null) {
+                try {
+                    config.addMapConfig(map);
+                } catch (InvalidConfigurationException raceWithAnotherMember) {
+                    // another member added a configuration for the same map first; it wins
+                }
+            }
+        }
+        if (!config.getExecutorConfigs().containsKey(CONTROL)) {
+            try {
+                config.addExecutorConfig(executorConfig());
+            } catch (InvalidConfigurationException raceWithAnotherMember) {
+                // another member added it first
+            }
+        }
+    }
+
+    private static MapConfig[] mapConfigs(int backupCount) {
+        return new MapConfig[] {
+                new MapConfig(JOBS).setBackupCount(backupCount),
+                new MapConfig(SPECS).setBackupCount(backupCount),
+                new MapConfig(SUBJOBS).setBackupCount(backupCount),
+                new MapConfig(RESULTS).setBackupCount(backupCount),
+                new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
+        };
+    }
+
+    private static ExecutorConfig executorConfig() {
+        return new ExecutorConfig(CONTROL).setPoolSize(CONTROL_THREADS).setStatisticsEnabled(false);
+    }
+}

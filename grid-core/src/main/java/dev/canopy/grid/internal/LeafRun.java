@@ -1,0 +1,163 @@
+package dev.canopy.grid.internal;
+
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import dev.canopy.grid.JobId;
+import dev.canopy.grid.Reducer;
+import dev.canopy.grid.internal.Pieces.Hole;
+import dev.canopy.grid.internal.Pieces.Partial;
+import dev.canopy.grid.internal.Slice.IndexSlice;
+import dev.canopy.grid.internal.Slice.KeySlice;
+import dev.canopy.grid.internal.Slice.PartitionSlice;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Runs one leaf on a worker thread: every task of its slice in order, accumulating results with
+ * the job's reducer. A task that throws leaves a hole in the outcome, which the parent driver
+ * fills by retrying the task elsewhere; the outcome is committed to the leaf's record and then
+ * reported to the parent. Nothing per task touches the grid.
+ */
+final class LeafRun implements Runnable {
+
+    private final Engine engine;
+    private final LocalJob job;
+    private final SubJobRecord leaf;
+
+    private Object acc;
+    private long done;
+    private final List<Object> outcome = new ArrayList<>(1);
+    int reruns;
+
+    LeafRun(Engine engine, LocalJob job, SubJobRecord leaf) {
+        this.engine = engine;
+        this.job = job;
+        this.leaf = leaf;
+    }
+
+    @Override
+    public void run() {
+        if (job.isCancelled()) {
+            return;
+        }
+        engine.markRunning(leaf);
+        JobSpec<Object, Object> spec = job.spec;
+        Reducer<Object, Object> reducer = spec.reducer();
+        TaskContextImpl ctx = new TaskContextImpl(JobId.parse(job.jobId), engine.grid(), engine.hazelcast(), job);
+        outcome.clear();
+        done = 0;
+        try {
+            acc = reducer.identity();
+            boolean finished = runTasks(spec, reducer, ctx);
+            if (!finished) {
+                return;
+            }
+        } catch (ReducerFailed e) {
+            engine.failOnReducer(job.jobId, e.getCause());
+            return;
+        } catch (RuntimeException e) {
+            // reading the leaf's data failed (a partition migrating, a member leaving): run it again
+            engine.rerunLater(job, this, leaf, e);
+            return;
+        }
+        outcome.add(new Partial(acc));
+        engine.commitLeaf(job, leaf, done, outcome);
+    }
+
+    /** False when the job was cancelled midway. */
+    private boolean runTasks(JobSpec<Object, Object> spec, Reducer<Object, Object> reducer, TaskContextImpl ctx) {
+        Slice slice = leaf.slice();
+        if (slice instanceof IndexSlice s) {
+            for (long i = s.from(); i < s.to(); i++) {
+                if (job.isCancelled()) {
+                    return false;
+                }
+                Object value;
+                try {
+                    value = spec.kind() == JobSpec.Kind.RANGE ? spec.indexTask().run(i, ctx)
+                            : spec.tasks().get((int) i).run(ctx);
+                } catch (Throwable t) {
+                    hole(reducer, i, "index " + i, t);
+                    continue;
+                }
+                accumulate(reducer, value);
+            }
+            return true;
+        }
+        IMap<Object, Object> map = engine.hazelcast().getMap(spec.mapName());
+        if (slice instanceof KeySlice s) {
+            Map<Object, Object> values = map.getAll(new HashSet<>(s.keys()));
+            return runEntries(spec, reducer, ctx, s.keys(), values);
+        }
+        for (int partition : ((PartitionSlice) slice).partitions()) {
+            Set<Map.Entry<Object, Object>> entries = map.entrySet(
+                    Predicates.partitionPredicate(engine.partitionKey(partition), Predicates.alwaysTrue()));
+            List<Object> keys = new ArrayList<>(entries.size());
+            Map<Object, Object> values = new java.util.HashMap<>(entries.size() * 2);
+            for (Map.Entry<Object, Object> e : entries) {
+                keys.add(e.getKey());
+                values.put(e.getKey(), e.getValue());
+            }
+            if (!runEntries(spec, reducer, ctx, keys, values)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean runEntries(JobSpec<Object, Object> spec, Reducer<Object, Object> reducer, TaskContextImpl ctx,
+                               List<Object> keys, Map<Object, Object> values) {
+        for (Object key : keys) {
+            if (job.isCancelled()) {
+                return false;
+            }
+            Object value;
+            try {
+                value = spec.entryTask().run(key, values.get(key), ctx);
+            } catch (Throwable t) {
+                hole(reducer, key, "key " + key, t);
+                continue;
+            }
+            accumulate(reducer, value);
+        }
+        return true;
+    }
+
+    private void accumulate(Reducer<Object, Object> reducer, Object value) {
+        try {
+            acc = reducer.accumulate(acc, value);
+        } catch (RuntimeException e) {
+            throw new ReducerFailed(e);
+        }
+        done++;
+    }
+
+    private void hole(Reducer<Object, Object> reducer, Object task, String label, Throwable error) {
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+            throw (VirtualMachineError) error;
+        }
+        outcome.add(new Partial(acc));
+        outcome.clear();
+        done = 0;
+        try {
+            acc = reducer.identity();
+        } catch (RuntimeException e) {
+            throw new ReducerFailed(e);
+        }
+        Set<UUID> tried = new HashSet<>(leaf.triedOn() == null ? Set.of() : leaf.triedOn());
+        tried.add(engine.localId());
+        outcome.add(new Hole(task, label, leaf.taskAttempts(), tried, Errors.portable(error)));
+    }
+
+    /** The reducer threw: the job fails as a whole, not the task. */
+    private static final class ReducerFailed extends RuntimeException {
+        ReducerFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+}

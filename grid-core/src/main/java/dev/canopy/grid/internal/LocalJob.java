@@ -1,0 +1,29 @@
+package dev.canopy.grid.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one member knows of one job while it takes part: the spec (fetched once), whether the job
+ * was cancelled, and the sub-jobs this member drives. Dropped when the job's result appears.
+ */
+final class LocalJob {
+
+    final String jobId;
+    final JobSpec<Object, Object> spec;
+    final Map<String, DriverRun> drivers = new ConcurrentHashMap<>();
+    private volatile boolean cancelled;
+
+    LocalJob(String jobId, JobSpec<Object, Object> spec) {
+        this.jobId = jobId;
+        this.spec = spec;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.canopy.grid.internal;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The messages members send each other through the {@code canopy.control} executor. Each only
+ * speeds things up: the records say the same, and a lost message costs time, never correctness.
+ * Each runs on a Hazelcast executor thread of the receiving member and hands over to its engine.
+ */
+final class Messages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Messages.class);
+
+    private Messages() {
+    }
+
+    /** Base: finds the receiving member's engine; a member without Canopy drops the message. */
+    abstract static class Message implements Runnable, Serializable, HazelcastInstanceAware {
+        private transient HazelcastInstance hz;
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+            this.hz = hazelcastInstance;
+        }
+
+        @Override
+        public final void run() {
+            Engine engine = hz == null ? null : Engine.of(hz);
+            if (engine == null) {
+                LOG.debug("{} reached a member without a running Canopy engine; dropped", this);
+                return;
+            }
+            try {
+                deliver(engine);
+            } catch (RuntimeException e) {
+                LOG.warn("Handling {} failed", this, e);
+            }
+        }
+
+        abstract void deliver(Engine engine);
+    }
+
+    /** To the owner of a job record's partition: take the top-driver role. */
+    static final class StartJob extends Message {
+        final String jobId;
+
+        StartJob(String jobId) {
+            this.jobId = jobId;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.startJob(jobId, null);
+        }
+
+        @Override
+        public String toString() {
+            return "StartJob[" + jobId + "]";
+        }
+    }
+
+    /** To a child's assignee: run or drive this sub-job. */
+    static final class Delegate extends Message {
+        final SubJobRecord child;
+
+        Delegate(SubJobRecord child) {
+            this.child = child;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.accept(child);
+        }
+
+        @Override
+        public String toString() {
+            return "Delegate[" + child.jobId() + "/" + child.path() + "#" + child.attempt() + "]";
+        }
+    }
+
+    /** To the parent's driver: a child committed this outcome. */
+    static final class ChildDone extends Message {
+        final String jobId;
+        final String parentPath;
+        final String path;
+        final int attempt;
+        final List<Object> outcome;
+
+        ChildDone(String jobId, String parentPath, String path, int attempt, List<Object> outcome) {
+            this.jobId = jobId;
+            this.parentPath = parentPath;
+            this.path = path;
+            this.attempt = attempt;
+            this.outcome = outcome;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.childDone(jobId, parentPath, path, attempt, outcome);
+        }
+
+        @Override
+        public String toString() {
+            return "ChildDone[" + jobId + "/" + path + "#" + attempt + "]";
+        }
+    }
+
+    /** To every member: the job ended (cancelled, failed or timed out); stop its work. */
+    static final class CancelJob extends Message {
+        final String jobId;
+
+        CancelJob(String jobId) {
+            this.jobId = jobId;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.cancelLocally(jobId);
+        }
+
+        @Override
+        public String toString() {
+            return "CancelJob[" + jobId + "]";
+        }
+    }
+
+    /** To every member: this member's engine stopped though its Hazelcast member stays; treat it as gone. */
+    static final class EngineLeft extends Message {
+        final UUID member;
+
+        EngineLeft(UUID member) {
+            this.member = member;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.memberGone(member);
+        }
+
+        @Override
+        public String toString() {
+            return "EngineLeft[" + member + "]";
+        }
+    }
+}

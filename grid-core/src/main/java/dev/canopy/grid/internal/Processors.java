@@ -1,0 +1,171 @@
+package dev.canopy.grid.internal;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.query.Predicate;
+import dev.canopy.grid.JobProgress;
+import dev.canopy.grid.JobState;
+import dev.canopy.grid.TaskFailure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The atomic updates of Canopy's records. Each runs on the partition owner, reads the current
+ * record and writes a new one only when the caller's view (attempt, assignee, state) still holds:
+ * this is how a stale member is kept from overwriting newer work without any lock.
+ */
+final class Processors {
+
+    /** At most this many task failures are kept in a job record; the count goes on. */
+    static final int MAX_RECORDED_FAILURES = 100;
+
+    private Processors() {
+    }
+
+    /** ASSIGNED -> RUNNING for the current attempt. */
+    record MarkRunning(int attempt, UUID assignee) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+        @Override
+        public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r != null && r.attempt() == attempt && r.assignee().equals(assignee) && r.state() == SubJobState.ASSIGNED) {
+                entry.setValue(r.withState(SubJobState.RUNNING, System.currentTimeMillis()));
+            }
+            return null;
+        }
+    }
+
+    /** Commits an outcome; returns the committed record, or null when the attempt is stale. */
+    record Commit(int attempt, UUID assignee, long done, List<Object> outcome)
+            implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
+        @Override
+        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r == null || r.attempt() != attempt || !r.assignee().equals(assignee) || r.state() == SubJobState.DONE) {
+                return null;
+            }
+            SubJobRecord committed = r.committed(done, outcome, System.currentTimeMillis());
+            entry.setValue(committed);
+            return committed;
+        }
+    }
+
+    /** A new parent driver takes a child over; returns the child as it is now. */
+    record Adopt(UUID reportTo) implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
+        @Override
+        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r == null) {
+                return null;
+            }
+            SubJobRecord adopted = r.withReportTo(reportTo, System.currentTimeMillis());
+            entry.setValue(adopted);
+            return adopted;
+        }
+    }
+
+    /** Moves a child to another member with the next attempt, unless it moved or finished meanwhile. */
+    record Reassign(int expectedAttempt, UUID assignee, UUID reportTo)
+            implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
+        @Override
+        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r == null || r.attempt() != expectedAttempt || r.state() == SubJobState.DONE) {
+                return r;
+            }
+            SubJobRecord moved = r.reassigned(assignee, reportTo, System.currentTimeMillis());
+            entry.setValue(moved);
+            return moved;
+        }
+    }
+
+    /** Records how many children a driver created. */
+    record SetChildren(int attempt, int children) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+        @Override
+        public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r != null && r.attempt() == attempt) {
+                entry.setValue(r.withChildren(children, System.currentTimeMillis()).withState(SubJobState.RUNNING,
+                        System.currentTimeMillis()));
+            }
+            return null;
+        }
+    }
+
+    /** Gives every record it runs on a time-to-live, once its job ended. */
+    record Expire<K, V>(long ttlMillis) implements EntryProcessor<K, V, Void> {
+        @Override
+        public Void process(Map.Entry<K, V> entry) {
+            if (entry.getValue() != null) {
+                ((ExtendedMapEntry<K, V>) entry).setValue(entry.getValue(), ttlMillis, TimeUnit.MILLISECONDS);
+            }
+            return null;
+        }
+    }
+
+    /** The sub-job records of one job. */
+    record OfJob(String jobId) implements Predicate<SubJobKey, SubJobRecord> {
+        @Override
+        public boolean apply(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            return entry.getKey().jobId().equals(jobId);
+        }
+    }
+
+    /**
+     * Takes the top-driver role: when the job is not over and has no driver yet, or its driver is
+     * {@code replacing} (a member that left). Returns the record after the call; its topDriver says who won.
+     */
+    record TakeJob(UUID driver, UUID replacing, long total) implements EntryProcessor<String, JobRecord, JobRecord> {
+        @Override
+        public JobRecord process(Map.Entry<String, JobRecord> entry) {
+            JobRecord r = entry.getValue();
+            if (r == null || r.state().isTerminal()) {
+                return r;
+            }
+            if (r.topDriver() == null || r.topDriver().equals(replacing) || r.topDriver().equals(driver)) {
+                JobRecord taken = r.started(driver, total >= 0 ? total : r.total(), System.currentTimeMillis());
+                entry.setValue(taken);
+                return taken;
+            }
+            return r;
+        }
+    }
+
+    /** Adds failed-for-good tasks; returns the record, whose failures the caller compares to the tolerance. */
+    record AddFailures(List<TaskFailure> added, int addedCount) implements EntryProcessor<String, JobRecord, Integer> {
+        @Override
+        public Integer process(Map.Entry<String, JobRecord> entry) {
+            JobRecord r = entry.getValue();
+            if (r == null) {
+                return addedCount;
+            }
+            List<TaskFailure> all = new ArrayList<>(r.failures());
+            for (TaskFailure f : added) {
+                if (all.size() < MAX_RECORDED_FAILURES) {
+                    all.add(f);
+                }
+            }
+            int count = r.failures().size() + addedCount;
+            entry.setValue(r.withFailures(List.copyOf(all)));
+            return count;
+        }
+    }
+
+    /** Ends a job record and gives it the results' time-to-live. */
+    record Finish(JobState state, List<TaskFailure> failures, JobProgress progress, long ttlMillis)
+            implements EntryProcessor<String, JobRecord, Void> {
+        @Override
+        public Void process(Map.Entry<String, JobRecord> entry) {
+            JobRecord r = entry.getValue();
+            if (r != null && !r.state().isTerminal()) {
+                JobRecord done = r.finished(state, failures == null ? r.failures() : failures, progress,
+                        System.currentTimeMillis());
+                ((ExtendedMapEntry<String, JobRecord>) entry).setValue(done, ttlMillis, TimeUnit.MILLISECONDS);
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.canopy.grid;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input gets a clear, early error and loses nothing else; empty input is not an error. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class BadInputTest extends GridTestSupport {
+
+    /** Something a task must not capture: it cannot be serialized. */
+    static final class Unshippable {
+        final long offset;
+
+        Unshippable(long offset) {
+            this.offset = offset;
+        }
+    }
+
+    /** A task class whose field cannot be serialized. */
+    static final class TaskWithUnshippableField implements IndexTask<Long> {
+        private final Unshippable unshippable = new Unshippable(1);
+
+        @Override
+        public Long run(long index, TaskContext ctx) {
+            return index + unshippable.offset;
+        }
+    }
+
+    /** A reducer class whose field cannot be serialized. */
+    static final class ReducerWithUnshippableField implements Reducer<Long, Long> {
+        private final Unshippable unshippable = new Unshippable(0);
+
+        @Override public Long identity() { return unshippable.offset; }
+        @Override public Long accumulate(Long acc, Long value) { return acc + value; }
+        @Override public Long combine(Long left, Long right) { return left + right; }
+    }
+
+    private static void assertNothingWritten(GridNode node) {
+        HazelcastInstance hz = node.hazelcast();
+        assertEquals(0, hz.getMap("canopy.jobs").size(), "job records");
+        assertEquals(0, hz.getMap("canopy.subjobs").size(), "sub-job records");
+        assertEquals(0, hz.getMap("canopy.results").size(), "results");
+        assertEquals(List.of(), node.jobs());
+    }
+
+    @Test
+    void whenTaskLambdaCapturesUnserializableValue_thenSubmitThrowsNamingClassAndWritesNothing() {
+        // given
+        List<GridNode> nodes = startCluster(2);
+        Unshippable captured = new Unshippable(3);
+        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i + captured.offset)
+                .reduce(Reducers.sumLong())
+                .build();
+
+        // when
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(0).submit(job));
+
+        // then
+        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
+        assertNothingWritten(nodes.get(0));
+    }
+
+    @Test
+    void whenTaskClassHasUnserializableField_thenSubmitThrowsNamingClassAndWritesNothing() {
+        // given
+        List<GridNode> nodes = startCluster(2);
+        Job<Long, Long> job = Job.range(0, 10, new TaskWithUnshippableField())
+                .reduce(Reducers.sumLong())
+                .build();
+
+        // when
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(1).submit(job));
+
+        // then
+        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
+        assertNothingWritten(nodes.get(1));
+    }
+
+    @Test
+    void whenReducerHasUnserializableField_thenSubmitThrowsNamingClassAndWritesNothing() {
+        // given
+        List<GridNode> nodes = startCluster(2);
+        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i)
+                .reduce(new ReducerWithUnshippableField())
+                .build();
+
+        // when
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(0).submit(job));
+
+        // then
+        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
+        assertNothingWritten(nodes.get(0));
+    }
+
+    @Test
+    void whenUnserializableJobWasRejected_thenNextJobStillRuns() {
+        // given: a rejected submit
+        List<GridNode> nodes = startCluster(2);
+        Unshippable captured = new Unshippable(3);
+        assertThrows(IllegalArgumentException.class, () -> nodes.get(0).submit(
+                Job.range(0, 10, (i, ctx) -> i + captured.offset).reduce(Reducers.sumLong()).build()));
+
+        // when
+        JobHandle<Long> handle = nodes.get(0).submit(Job.range(0, 10, (i, ctx) -> i).reduce(Reducers.sumLong()).build());
+
+        // then
+        assertEquals(45L, await(handle.result()));
+        assertEquals(1, nodes.get(0).jobs().size());
+    }
+
+    @Test
+    void whenOverMapRunsOnMissingMap_thenResultIsIdentity() {
+        // given: a map name nobody ever used
+        List<GridNode> nodes = startCluster(2);
+        Job<Integer, Long> job = Job.<Integer, Integer, Integer>overMap("missing-" + newRunId(), (k, v, ctx) -> v)
+                .reduce(Reducers.sumLong())
+                .build();
+
+        // when
+        JobHandle<Long> handle = nodes.get(0).submit(job);
+
+        // then
+        assertEquals(0L, await(handle.result()));
+        assertEquals(JobState.COMPLETED, handle.state());
+    }
+
+    @Test
+    void whenOverMapRunsOnEmptyMap_thenResultIsIdentity() {
+        // given: a map that exists but is empty
+        List<GridNode> nodes = startCluster(2);
+        String mapName = "empty-" + newRunId();
+        IMap<Integer, Integer> map = nodes.get(0).hazelcast().getMap(mapName);
+        map.set(1, 1);
+        map.delete(1);
+        Job<Integer, Long> job = Job.<Integer, Integer, Integer>overMap(mapName, (k, v, ctx) -> v)
+                .reduce(Reducers.sumLong())
+                .build();
+
+        // when
+        JobHandle<Long> handle = nodes.get(1).submit(job);
+
+        // then
+        assertEquals(0L, await(handle.result()));
+        assertEquals(JobState.COMPLETED, handle.state());
+    }
+
+    @Test
+    void whenKeyedJobHasNoKeys_thenResultIsIdentity() {
+        // given
+        List<GridNode> nodes = startCluster(2);
+        Job<Integer, Long> job = Job.<Integer, Integer, Integer>keyed("any-" + newRunId(), List.of(), (k, v, ctx) -> v)
+                .reduce(Reducers.sumLong())
+                .build();
+
+        // when
+        JobHandle<Long> handle = nodes.get(0).submit(job);
+
+        // then
+        assertEquals(0L, await(handle.result()));
+        assertEquals(JobState.COMPLETED, handle.state());
+        assertEquals(0, handle.progress().total());
+    }
+
+    @Test
+    void whenRangeIsEmpty_thenResultIsIdentity() {
+        // given
+        List<GridNode> nodes = startCluster(2);
+        Job<Long, List<Long>> job = Job.range(7, 7, (i, ctx) -> i).reduce(Reducers.<Long>toList()).build();
+
+        // when
+        JobHandle<List<Long>> handle = nodes.get(0).submit(job);
+
+        // then
+        assertEquals(List.of(), await(handle.result()));
+        assertEquals(JobState.COMPLETED, handle.state());
+    }
+}
