@@ -160,7 +160,10 @@ public final class GridConfig {
         return this;
     }
 
-    /** Key name to current value ({@code Integer}, {@code Boolean}, {@code String}, {@code Duration}, {@code List<String>}), in reference order; unmodifiable. */
+    /**
+     * Key name to current value ({@code Integer}, {@code Boolean}, {@code String}, {@code Duration} or
+     * {@code List<String>}), in reference order; unmodifiable.
+     */
     public Map<String, Object> asMap() {
         return values.asMap();
     }

@@ -27,6 +27,8 @@ import java.util.UUID;
  */
 public final class GridNode implements Grid {
 
+    private static final long GRACEFUL_DRAIN_MILLIS = 30_000;
+
     private final HazelcastInstance hz;
     private final boolean ownsHazelcast;
     private final GridAccess access;
@@ -99,9 +101,14 @@ public final class GridNode implements Grid {
         return hz.getCluster().getLocalMember().getUuid();
     }
 
+    /**
+     * Leaves the grid cleanly: queued leaves move to other members, running ones finish (for up to
+     * 30 s), and the sub-jobs and jobs this node drives are handed over, so nothing that finished
+     * here is redone. Then the node's own Hazelcast member shuts down, unless it was attached.
+     */
     @Override
     public void close() {
-        engine.close();
+        engine.close(GRACEFUL_DRAIN_MILLIS);
         access.close();
         if (ownsHazelcast) {
             hz.shutdown();

@@ -159,7 +159,7 @@ final class DriverRun {
             }
             Slot slot = retries.get(path);
             if (slot != null) {
-                if (slot.record.attempt() != attempt) {
+                if (attempt < slot.record.attempt()) {
                     return;
                 }
                 retries.remove(path);
@@ -168,7 +168,7 @@ final class DriverRun {
                 resolveHoles(nested, toDispatch, failures);
             } else {
                 int i = childIndex(path);
-                if (i < 0 || children[i].attempt() != attempt || outcomes[i] != null) {
+                if (i < 0 || attempt < children[i].attempt() || outcomes[i] != null) {
                     return;
                 }
                 outcomes[i] = new ArrayList<>(outcome);
@@ -181,48 +181,10 @@ final class DriverRun {
         afterChange(toDispatch, failures, ready);
     }
 
-    /** Re-delegates whatever was placed on a member that left. */
-    void memberGone(UUID member) {
-        List<Integer> lost = new ArrayList<>();
-        List<Slot> lostRetries = new ArrayList<>();
-        synchronized (this) {
-            if (finished || outcomes == null) {
-                return;
-            }
-            for (int i = 0; i < children.length; i++) {
-                if (outcomes[i] == null && children[i].assignee().equals(member)) {
-                    lost.add(i);
-                }
-            }
-            for (Slot slot : retries.values()) {
-                if (slot.record.assignee().equals(member)) {
-                    lostRetries.add(slot);
-                }
-            }
-        }
-        for (int i : lost) {
-            SubJobRecord moved = reassign(children[i]);
-            if (moved.state() == SubJobState.DONE) {
-                onChildDone(moved.path(), moved.attempt(), moved.outcome());
-                continue;
-            }
-            synchronized (this) {
-                children[i] = moved;
-            }
-            engine.dispatch(moved);
-        }
-        for (Slot slot : lostRetries) {
-            SubJobRecord moved = reassign(slot.record);
-            synchronized (this) {
-                retries.put(moved.path(), new Slot(slot.list, slot.index, moved));
-            }
-            engine.dispatch(moved);
-        }
-    }
-
     /**
-     * Looks at the records of children it has not heard from: picks up commits whose message was
-     * lost, and re-delegates children whose member is no longer there.
+     * Looks at the current records of the children it has not heard from: picks up commits whose
+     * message was lost, and re-delegates children whose member left (or whose engine stopped).
+     * Called when a member leaves, and every few seconds by the watchdog.
      */
     void reconcile() {
         List<SubJobRecord> waiting = new ArrayList<>();
@@ -248,13 +210,42 @@ final class DriverRun {
         }
         Map<SubJobKey, SubJobRecord> now = engine.maps().subjobs.getAll(keys);
         for (SubJobRecord known : waiting) {
-            SubJobRecord current = now.get(known.key());
-            if (current != null && current.attempt() == known.attempt() && current.state() == SubJobState.DONE) {
+            SubJobRecord current = now.getOrDefault(known.key(), known);
+            if (current.state() == SubJobState.DONE) {
                 onChildDone(current.path(), current.attempt(), current.outcome());
-            } else if (!engine.isLive(known.assignee())) {
-                memberGone(known.assignee());
+            } else if (!engine.isLive(current.assignee())) {
+                SubJobRecord moved = reassign(current);
+                if (moved.state() == SubJobState.DONE) {
+                    onChildDone(moved.path(), moved.attempt(), moved.outcome());
+                } else if (replace(known.path(), moved)) {
+                    engine.dispatch(moved);
+                }
+            } else {
+                replace(known.path(), current);
             }
         }
+    }
+
+    /** Remembers a newer attempt of a child or retry; false when the driver no longer waits for it. */
+    private synchronized boolean replace(String path, SubJobRecord newer) {
+        if (finished) {
+            return false;
+        }
+        Slot slot = retries.get(path);
+        if (slot != null) {
+            if (newer.attempt() >= slot.record.attempt()) {
+                retries.put(path, new Slot(slot.list, slot.index, newer));
+            }
+            return true;
+        }
+        int i = childIndex(path);
+        if (i < 0 || outcomes[i] != null) {
+            return false;
+        }
+        if (newer.attempt() >= children[i].attempt()) {
+            children[i] = newer;
+        }
+        return true;
     }
 
     private SubJobRecord reassign(SubJobRecord child) {

@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Canopy engine of one member: it takes the top-driver role for the jobs whose record it owns,
@@ -57,6 +58,7 @@ public final class Engine {
     private static final long UNSTARTED_JOB_GRACE_MILLIS = 5_000;
     private static final int RECONCILE_EVERY_TICKS = 3;
     private static final int MAX_LEAF_RERUNS = 5;
+    private static final long STEAL_INTERVAL_MILLIS = 100;
 
     private final HazelcastInstance hz;
     private final Grid grid;
@@ -78,10 +80,13 @@ public final class Engine {
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     private final Map<UUID, MemberInfo> memberInfos = new ConcurrentHashMap<>();
     private final AtomicInteger ticks = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lastSteal = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stolenLeaves = new java.util.concurrent.atomic.AtomicLong();
     private volatile Object[] partitionKeys;
     private volatile Partition[] partitions;
     private UUID membershipRegistration;
     private volatile boolean closed;
+    private volatile boolean closing;
 
     public Engine(HazelcastInstance hz, Grid grid, GridAccess access, EngineSettings settings) {
         this.hz = hz;
@@ -90,7 +95,7 @@ public final class Engine {
         this.maps = access.maps();
         this.settings = settings;
         this.localId = hz.getCluster().getLocalMember().getUuid();
-        this.workers = new WorkerPool("canopy-worker", settings.workerThreads());
+        this.workers = new WorkerPool("canopy-worker", settings.workerThreads(), this::stealIfIdle);
         this.driverPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("canopy-driver"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("canopy-watchdog"));
@@ -119,10 +124,28 @@ public final class Engine {
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Stops this engine; its member's Hazelcast keeps running. Work placed here is re-delegated by its drivers. */
-    public void close() {
-        if (closed) {
+    /**
+     * Leaves the grid cleanly: queued leaves go to other members, running leaves finish and commit
+     * (for at most {@code drainMillis}), the sub-jobs this member drives and the jobs it is top
+     * driver of are handed over, and only then does the engine stop. What finished here is never
+     * redone. The member's Hazelcast keeps running.
+     */
+    public void close(long drainMillis) {
+        if (closing) {
             return;
+        }
+        closing = true;
+        try {
+            if (!others().isEmpty()) {
+                handOver(workers.takeQueued(Integer.MAX_VALUE), null);
+                long deadline = System.currentTimeMillis() + drainMillis;
+                while (workers.busy() > 0 && System.currentTimeMillis() < deadline) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                handOverDrivers();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand all work over before leaving; the other members will recover it", e);
         }
         closed = true;
         timer.shutdownNow();
@@ -144,7 +167,44 @@ public final class Engine {
         driverPool.shutdownNow();
     }
 
+    /** Gives every sub-job this member still drives to another member, which adopts its children. */
+    private void handOverDrivers() {
+        for (LocalJob job : localJobs.values()) {
+            for (DriverRun driver : job.drivers.values()) {
+                if (driver.isFinished()) {
+                    continue;
+                }
+                driver.abandon();
+                handOverDriver(driver.record());
+            }
+        }
+    }
+
+    private void handOverDriver(SubJobRecord self) {
+        UUID target = pickMember(self.group(), List.of(), Set.of(localId));
+        if (target.equals(localId)) {
+            return;
+        }
+        if (self.parentPath() == null) {
+            Member member = member(target);
+            if (member != null) {
+                maps.control.executeOnMember(new Messages.TakeOver(self.jobId(), localId), member);
+            }
+            return;
+        }
+        SubJobRecord moved = maps.subjobs.executeOnKey(self.key(),
+                new Processors.Reassign(self.attempt(), target, self.reportTo()));
+        if (moved != null && moved.state() != SubJobState.DONE && moved.assignee().equals(target)) {
+            dispatch(moved);
+        }
+    }
+
     // ---- starting and ending jobs -------------------------------------------------------------
+
+    /** Stops at once, handing nothing over: the members left behind recover this member's work. */
+    public void close() {
+        close(0);
+    }
 
     /** Sends a new job to its top driver: this member when it owns the job's partition, without a hop. */
     public void start(String jobId) {
@@ -326,6 +386,14 @@ public final class Engine {
         if (job == null || job.isCancelled()) {
             return;
         }
+        if (closing) {
+            if (subJob.leaf()) {
+                handOver(List.of(new LeafRun(this, job, subJob)), null);
+            } else {
+                handOverDriver(subJob);
+            }
+            return;
+        }
         if (subJob.leaf()) {
             workers.submit(job.jobId, job.spec.priority(), new LeafRun(this, job, subJob));
         } else {
@@ -418,6 +486,73 @@ public final class Engine {
         timer.schedule(() -> workers.submit(job.jobId, job.spec.priority(), run), 200L * run.reruns, TimeUnit.MILLISECONDS);
     }
 
+    // ---- work stealing ------------------------------------------------------------------------
+
+    /**
+     * Called by idle workers: asks the member with the most queued leaves for some of them. At most
+     * one request is in flight per {@value #STEAL_INTERVAL_MILLIS} ms, so idle members do not chatter.
+     */
+    private void stealIfIdle() {
+        long now = System.currentTimeMillis();
+        long last = lastSteal.get();
+        if (closed || now - last < STEAL_INTERVAL_MILLIS || !lastSteal.compareAndSet(last, now)) {
+            return;
+        }
+        int free = workers.idle();
+        if (free <= 0) {
+            return;
+        }
+        UUID victim = null;
+        int most = 0;
+        for (MemberInfo info : memberInfos.values()) {
+            if (!info.uuid().equals(localId) && info.queuedLeaves() > most && isLive(info.uuid())) {
+                victim = info.uuid();
+                most = info.queuedLeaves();
+            }
+        }
+        Member member = victim == null ? null : member(victim);
+        if (member != null) {
+            maps.control.executeOnMember(new Messages.StealRequest(localId, free), member);
+        }
+    }
+
+    /** A thief asked for work: hand over queued leaves from the back of the queue, half of them at most. */
+    void giveLeaves(UUID thief, int wanted) {
+        if (!isLive(thief) || closed) {
+            return;
+        }
+        int n = Math.min(wanted, Math.max(1, workers.queued() / 2));
+        handOver(workers.takeQueued(n), thief);
+    }
+
+    /** Moves queued leaves to {@code target} (or, when null, to the least loaded other member). */
+    private int handOver(List<Runnable> leaves, UUID target) {
+        int moved = 0;
+        for (Runnable r : leaves) {
+            if (!(r instanceof LeafRun run)) {
+                continue;
+            }
+            SubJobRecord leaf = run.leaf();
+            UUID to = target != null ? target : pickMember(List.of(), List.of(), Set.of(localId));
+            if (to.equals(localId)) {
+                workers.submit(leaf.jobId(), run.job().spec.priority(), run);
+                continue;
+            }
+            SubJobRecord stolen = maps.subjobs.executeOnKey(leaf.key(), new Processors.Steal(leaf.attempt(), localId, to));
+            if (stolen != null) {
+                stolenLeaves.incrementAndGet();
+                moved++;
+                dispatch(stolen);
+            }
+        }
+        return moved;
+    }
+
+    /** Leaves this member gave away to idle members. */
+    public long stolenLeaves() {
+        return stolenLeaves.get();
+    }
+
     /** A member left the cluster, or its engine stopped: re-delegate what it was given. */
     void memberGone(UUID member) {
         if (member.equals(localId) || closed) {
@@ -429,7 +564,7 @@ public final class Engine {
         memberInfos.remove(member);
         for (LocalJob job : localJobs.values()) {
             for (DriverRun driver : job.drivers.values()) {
-                driverPool.execute(() -> driver.memberGone(member));
+                driverPool.execute(driver::reconcile);
             }
         }
     }

@@ -40,6 +40,14 @@ final class LeafRun implements Runnable {
         this.leaf = leaf;
     }
 
+    SubJobRecord leaf() {
+        return leaf;
+    }
+
+    LocalJob job() {
+        return job;
+    }
+
     @Override
     public void run() {
         if (job.isCancelled()) {

@@ -66,6 +66,27 @@ final class Messages {
         }
     }
 
+    /** To a member chosen by a top driver that leaves cleanly: take the job over. */
+    static final class TakeOver extends Message {
+        final String jobId;
+        final UUID leaving;
+
+        TakeOver(String jobId, UUID leaving) {
+            this.jobId = jobId;
+            this.leaving = leaving;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.startJob(jobId, leaving);
+        }
+
+        @Override
+        public String toString() {
+            return "TakeOver[" + jobId + " from " + leaving + "]";
+        }
+    }
+
     /** To a child's assignee: run or drive this sub-job. */
     static final class Delegate extends Message {
         final SubJobRecord child;
@@ -128,6 +149,27 @@ final class Messages {
         @Override
         public String toString() {
             return "CancelJob[" + jobId + "]";
+        }
+    }
+
+    /** To a member with queued leaves, from an idle one: hand some over. */
+    static final class StealRequest extends Message {
+        final UUID thief;
+        final int wanted;
+
+        StealRequest(UUID thief, int wanted) {
+            this.thief = thief;
+            this.wanted = wanted;
+        }
+
+        @Override
+        void deliver(Engine engine) {
+            engine.giveLeaves(thief, wanted);
+        }
+
+        @Override
+        public String toString() {
+            return "StealRequest[" + thief + " wants " + wanted + "]";
         }
     }
 

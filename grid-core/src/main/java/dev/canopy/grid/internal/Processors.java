@@ -82,6 +82,22 @@ final class Processors {
         }
     }
 
+    /** Moves a queued leaf from {@code victim} to {@code thief}, only while it has not started. */
+    record Steal(int expectedAttempt, UUID victim, UUID thief)
+            implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
+        @Override
+        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r == null || r.attempt() != expectedAttempt || !r.assignee().equals(victim)
+                    || r.state() != SubJobState.ASSIGNED) {
+                return null;
+            }
+            SubJobRecord moved = r.reassigned(thief, r.reportTo(), System.currentTimeMillis());
+            entry.setValue(moved);
+            return moved;
+        }
+    }
+
     /** Records how many children a driver created. */
     record SetChildren(int attempt, int children) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
         @Override

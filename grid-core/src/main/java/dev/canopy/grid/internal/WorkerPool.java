@@ -3,7 +3,9 @@ package dev.canopy.grid.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -26,6 +28,8 @@ final class WorkerPool {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
     private static final ThreadLocal<WorkerPool> CURRENT = new ThreadLocal<>();
+    /** How long an idle worker waits before it calls the idle hook (which may steal work). */
+    private static final long IDLE_POLL_MILLIS = 50;
 
     private final String name;
     private final int threads;
@@ -39,13 +43,33 @@ final class WorkerPool {
     private int blocked;
     private int started;
     private volatile boolean closed;
+    private final Runnable onIdle;
 
     private record Queued(int priority, long rank, long seq, String jobId, Runnable leaf) {
     }
 
-    WorkerPool(String name, int threads) {
+    /** Removes up to {@code max} queued leaves from the back of the queue (the ones that would run last). */
+    List<Runnable> takeQueued(int max) {
+        List<Queued> all = new ArrayList<>();
+        queue.drainTo(all);
+        all.sort(queue.comparator());
+        List<Runnable> taken = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && taken.size() < max; i--) {
+            taken.add(all.remove(i).leaf);
+        }
+        queue.addAll(all);
+        return taken;
+    }
+
+    /** Worker threads with nothing to run. */
+    int idle() {
+        return Math.max(0, threads - busy.get() - queue.size());
+    }
+
+    WorkerPool(String name, int threads, Runnable onIdle) {
         this.name = name;
         this.threads = threads;
+        this.onIdle = onIdle;
         synchronized (lock) {
             for (int i = 0; i < threads; i++) {
                 spawn();
@@ -108,6 +132,14 @@ final class WorkerPool {
         queue.clear();
     }
 
+    private void callIdleHook() {
+        try {
+            onIdle.run();
+        } catch (RuntimeException e) {
+            LOG.debug("The idle hook failed", e);
+        }
+    }
+
     private void spawn() {
         live++;
         Thread t = new Thread(this::work, name + "-" + (++started));
@@ -124,8 +156,9 @@ final class WorkerPool {
                         return;
                     }
                 }
-                Queued next = queue.poll(200, TimeUnit.MILLISECONDS);
+                Queued next = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (next == null) {
+                    callIdleHook();
                     continue;
                 }
                 busy.incrementAndGet();

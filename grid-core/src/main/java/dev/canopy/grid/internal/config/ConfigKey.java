@@ -34,7 +34,8 @@ public record ConfigKey<T>(String name, ConfigType<T> type, T defaultValue, Stri
         }
     }
 
-    public static <T> ConfigKey<T> of(String name, ConfigType<T> type, T defaultValue, Validator<T> validator, String doc) {
+    public static <T> ConfigKey<T> of(String name, ConfigType<T> type, T defaultValue, Validator<T> validator,
+                                      String doc) {
         return new ConfigKey<>(name, type, defaultValue, type.format(defaultValue), validator, doc);
     }
 
@@ -59,7 +60,7 @@ public record ConfigKey<T>(String name, ConfigType<T> type, T defaultValue, Stri
      * @throws IllegalArgumentException naming the key, the value and what is allowed:
      *                                  "fanOut must be an integer >= 2 but was 1"
      */
-    public T check(T value) {
+    T check(T value) {
         if (!validator.accepts(value)) {
             throw new IllegalArgumentException(name + " must be " + validator.description()
                     + " but was " + ConfigType.show(value));

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,10 @@ public final class ConfigParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** SnakeYAML's "in 'reader', line 1, column 14:" followed by the quoted line and a caret line. */
+    private static final Pattern EXCERPT =
+            Pattern.compile("\\s*in 'reader', line \\d+, column \\d+:\\R[^\\n]*\\R[ \\t]*\\^");
 
     private ConfigParser() {
     }
@@ -146,9 +151,18 @@ public final class ConfigParser {
             JsonLocation at = parse.getLocation();
             String where = at == null || at.getLineNr() < 1 ? ""
                     : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            return "malformed " + format + where + ": " + oneLine(parse.getOriginalMessage());
+            return "malformed " + format + where + ": " + problem(parse.getOriginalMessage());
         }
         return "malformed " + format + ": " + reason(e);
+    }
+
+    /** The parser's words without the excerpts of the file it quotes, which the line and column replace. */
+    private static String problem(String message) {
+        if (message == null) {
+            return "";
+        }
+        String withoutExcerpts = EXCERPT.matcher(message.strip()).replaceAll("");
+        return withoutExcerpts.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     private static String oneLine(String text) {

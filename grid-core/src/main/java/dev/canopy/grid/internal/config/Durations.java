@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in config files: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601. */
+/**
+ * Durations as people write them in config files: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h},
+ * {@code 2d}, or ISO-8601 ({@code PT1H}).
+ */
 final class Durations {
 
     static final String FORMS = "500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H";
@@ -38,7 +41,7 @@ final class Durations {
         }
     }
 
-    /** The shortest simple form that is exact ({@code 1h}, {@code 500ms}), else ISO-8601; {@link #parse} reads it back. */
+    /** The shortest exact simple form ({@code 1h}, {@code 500ms}), else ISO-8601; {@link #parse} reads it back. */
     static String format(Duration duration) {
         if (duration.isZero()) {
             return "0s";

@@ -1,0 +1,151 @@
+package dev.canopy.node.bench;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import dev.canopy.grid.GridNode;
+import dev.canopy.grid.Job;
+import dev.canopy.grid.JobHandle;
+import dev.canopy.grid.Reducers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.LongStream;
+
+/**
+ * The contenders of {@code bin/grid bench}, measured on the same members in the same run:
+ * (a) a Canopy range job, (b) Hazelcast's {@code IExecutorService} with one submit per task,
+ * (c) the same executor with one hand-made batch per member, (d) a parallel stream in this JVM.
+ * Every contender runs {@link Work#run} and its sum is checked against n(n-1)/2.
+ */
+final class Bench {
+
+    private static final long WAIT_MINUTES = 30;
+    private static final int RAW_IN_FLIGHT = 2_000;
+
+    private final List<GridNode> nodes;
+    private final HazelcastInstance hz;
+    private final IExecutorService executor;
+
+    Bench(List<GridNode> nodes) {
+        this.nodes = nodes;
+        this.hz = nodes.get(0).hazelcast();
+        this.executor = hz.getExecutorService("bench.raw");
+    }
+
+    /** Tasks per second of one contender. */
+    record Rate(long tasks, double seconds) {
+        double perSecond() {
+            return tasks / seconds;
+        }
+    }
+
+    /** (a) a Canopy range job submitted on the first node. */
+    Rate canopy(long tasks, long costNanos) throws Exception {
+        long start = System.nanoTime();
+        JobHandle<Long> job = nodes.get(0).submit(Job.range(0, tasks, new Work.CanopyTask(costNanos))
+                .reduce(Reducers.sumLong()).name("bench").build());
+        long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        return checked("canopy", tasks, sum, start);
+    }
+
+    /** (b) one {@code IExecutorService.submit} per task, at most {@value #RAW_IN_FLIGHT} in flight. */
+    Rate rawPerTask(long tasks, long costNanos) throws Exception {
+        long start = System.nanoTime();
+        long sum = 0;
+        List<Future<Long>> window = new ArrayList<>(RAW_IN_FLIGHT);
+        for (long i = 0; i < tasks; i++) {
+            window.add(executor.submit(new Work.OneTask(i, costNanos)));
+            if (window.size() == RAW_IN_FLIGHT) {
+                sum += drain(window);
+            }
+        }
+        sum += drain(window);
+        return checked("raw executor", tasks, sum, start);
+    }
+
+    /** (c) one {@code submitToMember} per member, each running a contiguous chunk. */
+    Rate rawBatches(long tasks, long costNanos) throws Exception {
+        long start = System.nanoTime();
+        List<Member> members = new ArrayList<>(hz.getCluster().getMembers());
+        List<Future<Long>> parts = new ArrayList<>();
+        for (int m = 0; m < members.size(); m++) {
+            long from = tasks * m / members.size();
+            long to = tasks * (m + 1) / members.size();
+            parts.add(executor.submitToMember(new Work.Chunk(from, to, costNanos), members.get(m)));
+        }
+        long sum = drain(parts);
+        return checked("raw batches", tasks, sum, start);
+    }
+
+    /** (d) a parallel stream on this JVM's cores: the ceiling. */
+    Rate localStream(long tasks, long costNanos) {
+        long start = System.nanoTime();
+        long sum = LongStream.range(0, tasks).parallel().map(i -> Work.run(i, costNanos)).sum();
+        return checked("parallel stream", tasks, sum, start);
+    }
+
+    /** Submit-to-result of one-task Canopy jobs, in microseconds: p50 and p99. */
+    double[] canopyLatency(int jobs) throws Exception {
+        long[] micros = new long[jobs];
+        for (int i = 0; i < jobs; i++) {
+            long start = System.nanoTime();
+            long value = nodes.get(0).submit(Job.range(i, i + 1L, new Work.CanopyTask(0))
+                    .reduce(Reducers.sumLong()).name("latency").build()).result().get(1, TimeUnit.MINUTES);
+            micros[i] = (System.nanoTime() - start) / 1_000;
+            if (value != i) {
+                throw new IllegalStateException("one-task job " + i + " returned " + value);
+            }
+        }
+        return percentiles(micros);
+    }
+
+    /** Round trip of a raw executor call to a remote member, in microseconds: p50 and p99. */
+    double[] rawLatency(int calls) throws Exception {
+        Member remote = null;
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!m.localMember()) {
+                remote = m;
+            }
+        }
+        if (remote == null) {
+            remote = hz.getCluster().getLocalMember();
+        }
+        long[] micros = new long[calls];
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            executor.submitToMember(new Work.Ping(), remote).get(1, TimeUnit.MINUTES);
+            micros[i] = (System.nanoTime() - start) / 1_000;
+        }
+        return percentiles(micros);
+    }
+
+    private static double[] percentiles(long[] micros) {
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[sorted.length / 2], sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))]};
+    }
+
+    private static long drain(List<Future<Long>> futures) throws InterruptedException, ExecutionException, TimeoutException {
+        long sum = 0;
+        for (Future<Long> f : futures) {
+            sum += f.get(WAIT_MINUTES, TimeUnit.MINUTES);
+        }
+        futures.clear();
+        return sum;
+    }
+
+    private static Rate checked(String contender, long tasks, long sum, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long expected = tasks * (tasks - 1) / 2;
+        if (sum != expected) {
+            throw new IllegalStateException(contender + " summed " + sum + " for " + tasks + " tasks, expected " + expected);
+        }
+        return new Rate(tasks, seconds);
+    }
+}
