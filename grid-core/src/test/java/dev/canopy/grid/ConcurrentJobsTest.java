@@ -43,12 +43,15 @@ class ConcurrentJobsTest extends GridTestSupport {
 
     @Test
     void whenHighPriorityJobArrivesDuringLowPriorityJob_thenItCompletesWhileLowHasWorkLeft() {
-        // given: one member, one worker thread, busy with a low-priority job of 100 one-task leaves;
-        // each low task waits for a permit that this test hands out one at a time
+        // given: one member, one worker thread, busy with a low-priority job of 50 one-task leaves;
+        // each low task waits for a permit that this test hands out one at a time. The high-priority
+        // job has more leaves (100) than the low one, so taking turns alone would finish the low job first.
         GridNode node = startCluster(1, 1).get(0);
         String lowRun = newRunId();
+        String highRun = newRunId();
         Semaphore permits = TestTasks.semaphore(lowRun);
-        int lowTasks = 100;
+        int lowTasks = 50;
+        int highTasks = 100;
         JobHandle<Long> low = node.submit(Job.range(0, lowTasks, (i, ctx) -> TestTasks.takePermit(lowRun, i))
                 .reduce(Reducers.sumLong())
                 .leafSize(1)
@@ -57,8 +60,11 @@ class ConcurrentJobsTest extends GridTestSupport {
                 .build());
         awaitTrue("the low-priority job's first task to run", () -> TestTasks.count(lowRun + ":started") >= 1);
 
-        // when: a high-priority job arrives, and the low tasks get permits one by one until it is done
-        JobHandle<Long> high = node.submit(Job.range(0, 10, (i, ctx) -> i)
+        // when: a high-priority job arrives, and low tasks get permits one by one until every high task ran
+        JobHandle<Long> high = node.submit(Job.range(0, highTasks, (i, ctx) -> {
+                    TestTasks.increment(highRun + ":ran");
+                    return i;
+                })
                 .reduce(Reducers.sumLong())
                 .leafSize(1)
                 .priority(10)
@@ -66,26 +72,28 @@ class ConcurrentJobsTest extends GridTestSupport {
                 .build());
         int released = 0;
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!high.result().isDone()) {
+        while (TestTasks.count(highRun + ":ran") < highTasks) {
             if (System.nanoTime() - deadline > 0) {
-                fail("the high-priority job did not complete within " + WAIT + "; low tasks finished: "
+                fail("the high-priority job's tasks did not all run within " + WAIT + "; they ran "
+                        + TestTasks.count(highRun + ":ran") + " times, low tasks finished: "
                         + TestTasks.count(lowRun + ":finished"));
             }
-            if (TestTasks.count(lowRun + ":started") > released) {
+            if (TestTasks.count(lowRun + ":started") > released && released < lowTasks) {
                 permits.release();
                 released++;
             } else {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
         }
-        int lowFinishedWhenHighDone = TestTasks.count(lowRun + ":finished");
-        JobProgress lowProgress = low.progress();
+        // no more permits from here: the low job cannot advance past its current task
+        int lowFinishedWhenHighRan = TestTasks.count(lowRun + ":finished");
 
         // then
-        assertEquals(45L, await(high.result()));
+        assertEquals(TestTasks.sumBelow(highTasks), await(high.result()));
+        assertTrue(lowFinishedWhenHighRan < lowTasks,
+                "low tasks finished before the high-priority job's tasks all ran: " + lowFinishedWhenHighRan);
+        JobProgress lowProgress = low.progress();
         assertFalse(low.result().isDone(), "the low-priority job finished before the high-priority one");
-        assertTrue(lowFinishedWhenHighDone < lowTasks,
-                "low tasks finished before the high-priority job completed: " + lowFinishedWhenHighDone);
         assertTrue(lowProgress.done() < lowTasks, "low job's progress when the high one completed: " + lowProgress);
 
         // and the low job still completes exactly once its tasks may go on

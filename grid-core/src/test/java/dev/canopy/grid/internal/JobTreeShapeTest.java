@@ -40,10 +40,10 @@ class JobTreeShapeTest extends GridTestSupport {
     private static final int LEAF_SIZE = 1_000;
     private static final int FAN_OUT = 2;
 
-    /** A retry of a failed task appends ".rN" to a path. */
+    /** A retry of a failed task appends ".rN" (possibly with a suffix, like ".r1-0") to a path. */
     private static boolean isRetry(String path) {
         for (String segment : path.split("\\.")) {
-            if (segment.matches("r\\d+")) {
+            if (segment.startsWith("r")) {
                 return true;
             }
         }

@@ -1,0 +1,215 @@
+package dev.canopy.grid;
+
+import dev.canopy.grid.internal.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class GridClientConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void whenDefaults_thenEveryKeyHasItsDocumentedDefault() {
+        // when
+        GridClientConfig config = GridClientConfig.defaults();
+
+        // then
+        assertEquals("canopy", config.clusterName());
+        assertEquals(List.of("127.0.0.1:5701"), config.members());
+        assertEquals(Duration.ofSeconds(10), config.connectTimeout());
+        assertEquals("GridClientConfig{clusterName=canopy, members=[127.0.0.1:5701], connectTimeout=10s}",
+                config.toString());
+    }
+
+    @Test
+    void whenSettersGetAllowedValues_thenGettersReturnThem() {
+        // given
+        GridClientConfig config = GridClientConfig.defaults();
+
+        // when
+        GridClientConfig returned = config.clusterName("prod").members(List.of("a:5701", "b"))
+                .connectTimeout(Duration.ofMillis(1500));
+
+        // then
+        assertSame(config, returned);
+        assertEquals(Map.of("clusterName", "prod", "members", List.of("a:5701", "b"),
+                "connectTimeout", Duration.ofMillis(1500)), config.asMap());
+    }
+
+    @Test
+    void whenSettersGetValuesNotAllowed_thenThrowNamingKeyValueAndWhatIsAllowed() {
+        // given
+        GridClientConfig config = GridClientConfig.defaults();
+
+        // when
+        IllegalArgumentException blankName = assertThrows(IllegalArgumentException.class,
+                () -> config.clusterName(""));
+        IllegalArgumentException noMembers = assertThrows(IllegalArgumentException.class,
+                () -> config.members(List.of()));
+        IllegalArgumentException zeroTimeout = assertThrows(IllegalArgumentException.class,
+                () -> config.connectTimeout(Duration.ZERO));
+
+        // then
+        assertEquals("clusterName must be a non-blank string but was \"\"", blankName.getMessage());
+        assertEquals("members must be a non-empty list of \"host\" or \"host:port\" entries but was []",
+                noMembers.getMessage());
+        assertEquals("connectTimeout must be a duration > 0 but was 0s", zeroTimeout.getMessage());
+        assertEquals(GridClientConfig.defaults().asMap(), config.asMap());
+    }
+
+    @Test
+    void whenCopyIsChanged_thenOriginalKeepsItsValues() {
+        // given
+        GridClientConfig original = GridClientConfig.defaults();
+
+        // when
+        original.copy().clusterName("other");
+
+        // then
+        assertEquals("canopy", original.clusterName());
+    }
+
+    @Test
+    void whenFileSetsEveryKey_thenLoadReturnsThoseValues() throws IOException {
+        // given
+        Path file = write("client.yaml", """
+                clusterName: prod
+                members: [10.0.0.1:5701, 10.0.0.2:5701]
+                connectTimeout: 30s
+                """);
+
+        // when
+        GridClientConfig config = GridClientConfig.load(file);
+
+        // then
+        assertEquals("prod", config.clusterName());
+        assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), config.members());
+        assertEquals(Duration.ofSeconds(30), config.connectTimeout());
+    }
+
+    @Test
+    void whenFileHasANodeOnlyKey_thenLoadFailsNamingFileKeyAndTheClientKeys() throws IOException {
+        // given
+        Path file = write("client.yaml", "fanOut: 4\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": key 'fanOut' is unknown (value 4): known keys are clusterName, members, connectTimeout",
+                e.getMessage());
+    }
+
+    @Test
+    void whenFileHasMisspelledKey_thenLoadFailsSuggestingTheKey() throws IOException {
+        // given
+        Path file = write("client.yaml", "connect_timeout: 5s\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": key 'connect_timeout' is unknown (value \"5s\"): did you mean 'connectTimeout'? "
+                + "known keys are clusterName, members, connectTimeout", e.getMessage());
+    }
+
+    @Test
+    void whenValueHasWrongType_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed() throws IOException {
+        // given
+        Path file = write("client.yaml", "connectTimeout: [1, 2]\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": key 'connectTimeout': value [1,2] is not allowed: must be a duration > 0, "
+                + "written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H", e.getMessage());
+    }
+
+    @Test
+    void whenValueIsOutOfRange_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed() throws IOException {
+        // given
+        Path file = write("client.yaml", "connectTimeout: PT-5S\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": key 'connectTimeout': value \"PT-5S\" is not allowed: must be a duration > 0",
+                e.getMessage());
+    }
+
+    @Test
+    void whenFileIsMissing_thenLoadFailsNamingTheFile() {
+        // given
+        Path file = dir.resolve("nope.yaml");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": cannot read the file: no such file", e.getMessage());
+    }
+
+    @Test
+    void whenFileIsMalformed_thenLoadFailsNamingFileAndLine() throws IOException {
+        // given
+        Path file = write("client.json", "{\"clusterName\": }");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+
+        // then
+        assertEquals(file + ": malformed JSON at line 1, column 17: Unexpected character ('}' (code 125)): "
+                + "expected a value", e.getMessage());
+    }
+
+    @Test
+    void whenEnvAndSystemPropertiesOverride_thenSystemPropertyWinsAndOriginalIsUnchanged() {
+        // given
+        GridClientConfig original = GridClientConfig.defaults();
+        Properties properties = new Properties();
+        properties.setProperty("canopy.connectTimeout", "2m");
+
+        // when
+        GridClientConfig overridden = original.withOverrides(Map.of(
+                "CANOPY_CONNECT_TIMEOUT", "1m",
+                "CANOPY_MEMBERS", "[a:5701, b:5701]"), properties);
+
+        // then
+        assertEquals(Duration.ofMinutes(2), overridden.connectTimeout());
+        assertEquals(List.of("a:5701", "b:5701"), overridden.members());
+        assertEquals(GridClientConfig.defaults().asMap(), original.asMap());
+    }
+
+    @Test
+    void whenOverrideValueIsNotAllowed_thenFailsNamingVariableKeyAndValue() {
+        // given
+        Map<String, String> env = Map.of("CANOPY_CLUSTER_NAME", " ");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GridClientConfig.defaults().withOverrides(env, new Properties()));
+
+        // then
+        assertEquals("environment variable CANOPY_CLUSTER_NAME: key 'clusterName': value \" \" is not allowed: "
+                + "must be a non-blank string", e.getMessage());
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}

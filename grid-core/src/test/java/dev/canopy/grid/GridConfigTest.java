@@ -1,0 +1,561 @@
+package dev.canopy.grid;
+
+import dev.canopy.grid.internal.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GridConfigTest {
+
+    @TempDir
+    Path dir;
+
+    // ---- defaults and setters
+
+    @Test
+    void whenDefaults_thenEveryKeyHasItsDocumentedDefault() {
+        // when
+        GridConfig config = GridConfig.defaults();
+
+        // then
+        assertEquals("canopy", config.clusterName());
+        assertEquals("127.0.0.1", config.bindAddress());
+        assertEquals(5701, config.port());
+        assertTrue(config.portAutoIncrement());
+        assertEquals(List.of("127.0.0.1"), config.members());
+        assertEquals(1, config.backupCount());
+        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), config.workerThreads());
+        assertEquals(16, config.fanOut());
+        assertEquals(0, config.leafSize());
+        assertEquals(Duration.ofHours(1), config.resultTtl());
+        assertEquals(Duration.ofSeconds(1), config.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(8), config.maxNoHeartbeat());
+        assertFalse(config.httpEnabled());
+        assertEquals(8080, config.httpPort());
+        assertTrue(config.metricsEnabled());
+    }
+
+    @Test
+    void whenEverySetterGetsAnAllowedValue_thenGettersReturnIt() {
+        // given
+        GridConfig config = GridConfig.defaults();
+
+        // when
+        GridConfig returned = config.clusterName("prod").bindAddress("0.0.0.0").port(6000)
+                .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2)
+                .workerThreads(3).fanOut(4).leafSize(100).resultTtl(Duration.ofMinutes(5))
+                .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
+                .httpEnabled(true).httpPort(0).metricsEnabled(false);
+
+        // then
+        assertSame(config, returned);
+        assertEquals(expectedCustomValues(), config.asMap());
+    }
+
+    static Stream<Arguments> valuesNotAllowed() {
+        return Stream.of(
+                rejects(c -> c.fanOut(1), "fanOut must be an integer >= 2 but was 1"),
+                rejects(c -> c.port(0), "port must be an integer from 1 to 65535 but was 0"),
+                rejects(c -> c.port(65536), "port must be an integer from 1 to 65535 but was 65536"),
+                rejects(c -> c.backupCount(7), "backupCount must be an integer from 0 to 6 but was 7"),
+                rejects(c -> c.backupCount(-1), "backupCount must be an integer from 0 to 6 but was -1"),
+                rejects(c -> c.workerThreads(0), "workerThreads must be an integer from 1 to 1024 but was 0"),
+                rejects(c -> c.workerThreads(1025), "workerThreads must be an integer from 1 to 1024 but was 1025"),
+                rejects(c -> c.leafSize(-1), "leafSize must be an integer >= 0 but was -1"),
+                rejects(c -> c.httpPort(-1), "httpPort must be an integer from 0 to 65535 but was -1"),
+                rejects(c -> c.clusterName(" "), "clusterName must be a non-blank string but was \" \""),
+                rejects(c -> c.clusterName(null), "clusterName must be a non-blank string but was null"),
+                rejects(c -> c.bindAddress(""), "bindAddress must be a non-blank string but was \"\""),
+                rejects(c -> c.members(List.of()),
+                        "members must be a non-empty list of \"host\" or \"host:port\" entries but was []"),
+                rejects(c -> c.members(List.of("a", " ")),
+                        "members must be a non-empty list of \"host\" or \"host:port\" entries but was [\"a\", \" \"]"),
+                rejects(c -> c.resultTtl(Duration.ZERO), "resultTtl must be a duration > 0 but was 0s"),
+                rejects(c -> c.heartbeatInterval(Duration.ofSeconds(-1)),
+                        "heartbeatInterval must be a duration > 0 but was PT-1S"),
+                rejects(c -> c.maxNoHeartbeat(null), "maxNoHeartbeat must be a duration > 0 but was null"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesNotAllowed")
+    void whenSetterGetsValueNotAllowed_thenThrowsNamingKeyValueAndWhatIsAllowed(Consumer<GridConfig> setter,
+                                                                                 String message) {
+        // given
+        GridConfig config = GridConfig.defaults();
+
+        // when
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> setter.accept(config));
+
+        // then
+        assertEquals(message, e.getMessage());
+        assertEquals(GridConfig.defaults().asMap(), config.asMap(), "a refused value leaves the config unchanged");
+    }
+
+    @Test
+    void whenMembersListChangesAfterSet_thenConfigKeepsItsOwnCopy() {
+        // given
+        List<String> members = new ArrayList<>(List.of("a:5701"));
+        GridConfig config = GridConfig.defaults().members(members);
+
+        // when
+        members.add("b:5701");
+
+        // then
+        assertEquals(List.of("a:5701"), config.members());
+        assertThrows(UnsupportedOperationException.class, () -> config.members().add("c"));
+    }
+
+    @Test
+    void whenCopyIsChanged_thenOriginalKeepsItsValues() {
+        // given
+        GridConfig original = GridConfig.defaults().fanOut(4);
+
+        // when
+        GridConfig copy = original.copy().fanOut(8);
+
+        // then
+        assertEquals(4, original.fanOut());
+        assertEquals(8, copy.fanOut());
+    }
+
+    @Test
+    void whenAsMap_thenEveryKeyMapsToItsValueInReferenceOrder() {
+        // when
+        Map<String, Object> map = GridConfig.defaults().asMap();
+
+        // then
+        assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
+                "workerThreads", "fanOut", "leafSize", "resultTtl", "heartbeatInterval", "maxNoHeartbeat",
+                "httpEnabled", "httpPort", "metricsEnabled"), List.copyOf(map.keySet()));
+        assertEquals(16, map.get("fanOut"));
+        assertEquals(Duration.ofHours(1), map.get("resultTtl"));
+        assertThrows(UnsupportedOperationException.class, () -> map.put("fanOut", 3));
+    }
+
+    @Test
+    void whenToString_thenEveryKeyIsShownWithItsValue() {
+        // given
+        GridConfig config = GridConfig.defaults().workerThreads(4);
+
+        // when
+        String text = config.toString();
+
+        // then
+        assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
+                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, resultTtl=1h, "
+                + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=false, httpPort=8080, metricsEnabled=true}",
+                text);
+    }
+
+    // ---- combinations
+
+    @ParameterizedTest
+    @CsvSource({"1000, 500, 1s, 500ms", "2000, 2000, 2s, 2s"})
+    void whenMaxNoHeartbeatIsNotLongerThanHeartbeatInterval_thenValidateThrowsNamingBoth(
+            long heartbeatMillis, long maxNoHeartbeatMillis, String heartbeat, String maxNoHeartbeat) {
+        // given
+        GridConfig config = GridConfig.defaults()
+                .heartbeatInterval(Duration.ofMillis(heartbeatMillis))
+                .maxNoHeartbeat(Duration.ofMillis(maxNoHeartbeatMillis));
+
+        // when
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
+
+        // then
+        assertEquals("maxNoHeartbeat must be longer than heartbeatInterval (" + heartbeat + ") but was "
+                + maxNoHeartbeat + ": raise maxNoHeartbeat or lower heartbeatInterval", e.getMessage());
+    }
+
+    @Test
+    void whenMaxNoHeartbeatIsLongerThanHeartbeatInterval_thenValidateReturnsTheConfig() {
+        // given
+        GridConfig config = GridConfig.defaults()
+                .heartbeatInterval(Duration.ofMillis(200)).maxNoHeartbeat(Duration.ofMillis(201));
+
+        // when
+        GridConfig validated = config.validate();
+
+        // then
+        assertSame(config, validated);
+    }
+
+    // ---- loading a file
+
+    @Test
+    void whenYamlFileSetsEveryKey_thenLoadReturnsThoseValues() throws IOException {
+        // given
+        Path file = write("node.yaml", """
+                clusterName: prod
+                bindAddress: 0.0.0.0
+                port: 6000
+                portAutoIncrement: false
+                members:
+                  - 10.0.0.1
+                  - 10.0.0.2:6000
+                backupCount: 2
+                workerThreads: 3
+                fanOut: 4
+                leafSize: 100
+                resultTtl: 5m
+                heartbeatInterval: 500ms
+                maxNoHeartbeat: PT3S
+                httpEnabled: true
+                httpPort: 0
+                metricsEnabled: false
+                """);
+
+        // when
+        GridConfig config = GridConfig.load(file);
+
+        // then
+        assertEquals(expectedCustomValues(), config.asMap());
+    }
+
+    @Test
+    void whenJsonFileSetsKeys_thenLoadReadsThemAndKeepsDefaultsForTheRest() throws IOException {
+        // given
+        Path file = write("node.json", """
+                {"fanOut": 4, "members": ["a:5701", "b:5701"], "resultTtl": "2d", "httpEnabled": true}
+                """);
+
+        // when
+        GridConfig config = GridConfig.load(file);
+
+        // then
+        assertEquals(4, config.fanOut());
+        assertEquals(List.of("a:5701", "b:5701"), config.members());
+        assertEquals(Duration.ofDays(2), config.resultTtl());
+        assertTrue(config.httpEnabled());
+        assertEquals(5701, config.port());
+    }
+
+    @Test
+    void whenFileIsEmpty_thenLoadReturnsDefaults() throws IOException {
+        // given
+        Path file = write("node.yaml", "# nothing set\n");
+
+        // when
+        GridConfig config = GridConfig.load(file);
+
+        // then
+        assertEquals(GridConfig.defaults().asMap(), config.asMap());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms, 500", "90s, 90000", "5m, 300000", "1h, 3600000", "2d, 172800000",
+            "PT1H, 3600000", "pt1.5s, 1500", "P1D, 86400000"})
+    void whenDurationIsWrittenInASimpleOrIsoForm_thenLoadReadsIt(String written, long millis) throws IOException {
+        // given
+        Path file = write("node.yaml", "resultTtl: " + written + "\n");
+
+        // when
+        GridConfig config = GridConfig.load(file);
+
+        // then
+        assertEquals(Duration.ofMillis(millis), config.resultTtl());
+    }
+
+    @Test
+    void whenFileHasMisspelledKey_thenLoadFailsNamingFileKeyValueAndClosestKey() throws IOException {
+        // given
+        Path file = write("node.yaml", "fanout: 4\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertOneLine(e);
+        assertTrue(e.getMessage().startsWith(file + ": key 'fanout' is unknown (value 4): did you mean 'fanOut'? "
+                + "known keys are clusterName, bindAddress, port,"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("httpPort, metricsEnabled"), e.getMessage());
+    }
+
+    @Test
+    void whenFileHasUnknownKeyLikeNoOther_thenLoadFailsListingTheKnownKeys() throws IOException {
+        // given
+        Path file = write("node.yaml", "colour: red\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": key 'colour' is unknown (value \"red\"): known keys are clusterName, bindAddress, "
+                + "port, portAutoIncrement, members, backupCount, workerThreads, fanOut, leafSize, resultTtl, "
+                + "heartbeatInterval, maxNoHeartbeat, httpEnabled, httpPort, metricsEnabled", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "fanOut: sixteen        | key 'fanOut': value \"sixteen\" is not allowed: must be an integer >= 2",
+            "fanOut: 2.5            | key 'fanOut': value 2.5 is not allowed: must be an integer >= 2",
+            "port: 99999999999      | key 'port': value 99999999999 is not allowed: must be an integer from 1 to 65535",
+            "httpEnabled: maybe     | key 'httpEnabled': value \"maybe\" is not allowed: must be true or false",
+            "members: {a: 1}        | key 'members': value {\"a\":1} is not allowed: must be a non-empty list of "
+                    + "\"host\" or \"host:port\" entries, as a list or comma-separated text",
+            "resultTtl: 60          | key 'resultTtl': value 60 is not allowed: must be a duration > 0, "
+                    + "written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H",
+            "resultTtl: soon        | key 'resultTtl': value \"soon\" is not allowed: must be a duration > 0, "
+                    + "written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H",
+            "fanOut:                | key 'fanOut': value null is not allowed: must be an integer >= 2"})
+    void whenValueHasWrongType_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(String line, String expected)
+            throws IOException {
+        // given
+        Path file = write("node.yaml", line + "\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": " + expected, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "fanOut: 1           | key 'fanOut': value 1 is not allowed: must be an integer >= 2",
+            "backupCount: 7      | key 'backupCount': value 7 is not allowed: must be an integer from 0 to 6",
+            "httpPort: 70000     | key 'httpPort': value 70000 is not allowed: must be an integer from 0 to 65535",
+            "resultTtl: 0s       | key 'resultTtl': value \"0s\" is not allowed: must be a duration > 0",
+            "clusterName: '  '   | key 'clusterName': value \"  \" is not allowed: must be a non-blank string",
+            "members: []         | key 'members': value [] is not allowed: must be a non-empty list of "
+                    + "\"host\" or \"host:port\" entries"})
+    void whenValueIsOutOfRange_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(String line, String expected)
+            throws IOException {
+        // given
+        Path file = write("node.yaml", line + "\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": " + expected, e.getMessage());
+    }
+
+    @Test
+    void whenFileDoesNotExist_thenLoadFailsNamingTheFile() {
+        // given
+        Path file = dir.resolve("missing.yaml");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": cannot read the file: no such file", e.getMessage());
+        assertFalse(e.isRetriable());
+    }
+
+    @Test
+    void whenPathIsADirectory_thenLoadFailsNamingIt() {
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(dir));
+
+        // then
+        assertOneLine(e);
+        assertTrue(e.getMessage().startsWith(dir + ": cannot read the file: "), e.getMessage());
+    }
+
+    @Test
+    void whenYamlIsMalformed_thenLoadFailsNamingFileLineAndProblem() throws IOException {
+        // given
+        Path file = write("node.yaml", "fanOut: 4\nmembers: [a, b\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": malformed YAML at line 2, column 15: while parsing a flow sequence; "
+                + "expected ',' or ']', but got <stream end>", e.getMessage());
+    }
+
+    @Test
+    void whenJsonIsMalformed_thenLoadFailsNamingFileLineAndProblem() throws IOException {
+        // given
+        Path file = write("node.json", "{\"fanOut\": 4,, }");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertOneLine(e);
+        assertTrue(e.getMessage().startsWith(file + ": malformed JSON at line 1, column 14: Unexpected character"),
+                e.getMessage());
+    }
+
+    @Test
+    void whenKeyIsRepeated_thenLoadFailsNamingIt() throws IOException {
+        // given
+        Path file = write("node.yaml", "fanOut: 4\nfanOut: 8\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": malformed YAML at line 2, column 7: Duplicate field 'fanOut'", e.getMessage());
+    }
+
+    @Test
+    void whenFileIsAListNotAMap_thenLoadFailsSayingWhatItFound() throws IOException {
+        // given
+        Path file = write("node.yaml", "- fanOut\n- 4\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": expected a map of key: value but found array [\"fanOut\",4]", e.getMessage());
+    }
+
+    @Test
+    void whenFileBreaksTheHeartbeatCombination_thenLoadFailsNamingFileKeysAndValues() throws IOException {
+        // given
+        Path file = write("node.yaml", "heartbeatInterval: 2s\nmaxNoHeartbeat: 1s\n");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+
+        // then
+        assertEquals(file + ": maxNoHeartbeat must be longer than heartbeatInterval (2s) but was 1s: "
+                + "raise maxNoHeartbeat or lower heartbeatInterval", e.getMessage());
+    }
+
+    // ---- overrides
+
+    @Test
+    void whenEnvVarSetsAKey_thenCopyHasItAndOriginalIsUnchanged() {
+        // given
+        GridConfig original = GridConfig.defaults();
+
+        // when
+        GridConfig overridden = original.withOverrides(Map.of("CANOPY_FAN_OUT", "4"), new Properties());
+
+        // then
+        assertEquals(4, overridden.fanOut());
+        assertEquals(16, original.fanOut());
+    }
+
+    @Test
+    void whenEnvVarAndSystemPropertySetTheSameKey_thenSystemPropertyWins() {
+        // given
+        Properties properties = new Properties();
+        properties.setProperty("canopy.fanOut", "8");
+
+        // when
+        GridConfig config = GridConfig.defaults().withOverrides(Map.of("CANOPY_FAN_OUT", "4"), properties);
+
+        // then
+        assertEquals(8, config.fanOut());
+    }
+
+    @Test
+    void whenOverridesSetKeysOfEveryType_thenEachIsReadFromText() {
+        // given
+        Map<String, String> env = Map.of(
+                "CANOPY_CLUSTER_NAME", "prod",
+                "CANOPY_MEMBERS", "10.0.0.1, 10.0.0.2:6000",
+                "CANOPY_PORT_AUTO_INCREMENT", "FALSE",
+                "CANOPY_MAX_NO_HEARTBEAT", "PT3S",
+                "CANOPY_RESULT_TTL", "5m");
+        Properties properties = new Properties();
+        properties.setProperty("canopy.heartbeatInterval", "500ms");
+        properties.setProperty("canopy.httpPort", "0");
+
+        // when
+        GridConfig config = GridConfig.defaults().withOverrides(env, properties);
+
+        // then
+        assertEquals("prod", config.clusterName());
+        assertEquals(List.of("10.0.0.1", "10.0.0.2:6000"), config.members());
+        assertFalse(config.portAutoIncrement());
+        assertEquals(Duration.ofSeconds(3), config.maxNoHeartbeat());
+        assertEquals(Duration.ofMinutes(5), config.resultTtl());
+        assertEquals(Duration.ofMillis(500), config.heartbeatInterval());
+        assertEquals(0, config.httpPort());
+    }
+
+    @Test
+    void whenEnvVarValueIsNotAllowed_thenFailsNamingVariableKeyValueAndWhatIsAllowed() {
+        // given
+        Map<String, String> env = Map.of("CANOPY_FAN_OUT", "1");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GridConfig.defaults().withOverrides(env, new Properties()));
+
+        // then
+        assertEquals("environment variable CANOPY_FAN_OUT: key 'fanOut': value \"1\" is not allowed: "
+                + "must be an integer >= 2", e.getMessage());
+    }
+
+    @Test
+    void whenSystemPropertyValueHasWrongType_thenFailsNamingPropertyKeyValueAndWhatIsAllowed() {
+        // given
+        Properties properties = new Properties();
+        properties.setProperty("canopy.resultTtl", "soon");
+
+        // when
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GridConfig.defaults().withOverrides(Map.of(), properties));
+
+        // then
+        assertEquals("system property canopy.resultTtl: key 'resultTtl': value \"soon\" is not allowed: "
+                + "must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H", e.getMessage());
+    }
+
+    @Test
+    void whenVariablesAndPropertiesNameNoKey_thenTheyAreIgnored() {
+        // given
+        Properties properties = new Properties();
+        properties.setProperty("canopy.configFile", "x.yaml");
+        properties.setProperty("fanOut", "4");
+
+        // when
+        GridConfig config = GridConfig.defaults()
+                .withOverrides(Map.of("CANOPY_HOME", "/opt/canopy", "FAN_OUT", "4"), properties);
+
+        // then
+        assertEquals(GridConfig.defaults().asMap(), config.asMap());
+    }
+
+    // ---- helpers
+
+    private static Arguments rejects(Consumer<GridConfig> setter, String message) {
+        return Arguments.of(setter, message);
+    }
+
+    private static Map<String, Object> expectedCustomValues() {
+        return Map.ofEntries(
+                Map.entry("clusterName", "prod"), Map.entry("bindAddress", "0.0.0.0"), Map.entry("port", 6000),
+                Map.entry("portAutoIncrement", false), Map.entry("members", List.of("10.0.0.1", "10.0.0.2:6000")),
+                Map.entry("backupCount", 2), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
+                Map.entry("leafSize", 100), Map.entry("resultTtl", Duration.ofMinutes(5)),
+                Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
+                Map.entry("httpEnabled", true), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static void assertOneLine(Exception e) {
+        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
+    }
+}
