@@ -6,11 +6,14 @@ import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigParser;
 import dev.canopy.grid.internal.config.ConfigValues;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 import static dev.canopy.grid.internal.config.ConfigType.BOOLEAN;
@@ -92,8 +95,24 @@ public final class GridConfig {
 
     private final ConfigValues values;
 
+    private MeterRegistry meterRegistry;
+
     private GridConfig(ConfigValues values) {
         this.values = values;
+    }
+
+    /**
+     * The Micrometer registry the node's meters go to, for a service that already has one. Not a
+     * file key. Without it, a node with {@code metricsEnabled} creates and owns a registry of its own.
+     */
+    public GridConfig meterRegistry(MeterRegistry registry) {
+        this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null: pass a MeterRegistry");
+        return this;
+    }
+
+    /** The registry set with {@link #meterRegistry(MeterRegistry)}, if any. */
+    public Optional<MeterRegistry> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
     }
 
     /** A configuration with every key at its default. */
@@ -140,7 +159,9 @@ public final class GridConfig {
 
     /** An independent copy: setting one does not change the other. */
     public GridConfig copy() {
-        return new GridConfig(values.copy());
+        GridConfig copy = new GridConfig(values.copy());
+        copy.meterRegistry = meterRegistry;
+        return copy;
     }
 
     /**

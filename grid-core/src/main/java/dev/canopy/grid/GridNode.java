@@ -5,6 +5,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.Engine;
 import dev.canopy.grid.internal.GridAccess;
 import dev.canopy.grid.internal.NodeBootstrap;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.List;
 import java.util.Objects;
@@ -33,13 +36,18 @@ public final class GridNode implements Grid {
     private final boolean ownsHazelcast;
     private final GridAccess access;
     private final Engine engine;
+    private final MeterRegistry registry;
+    private final boolean ownsRegistry;
 
     private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
         this.hz = hz;
         this.ownsHazelcast = ownsHazelcast;
+        this.ownsRegistry = config.meterRegistry().isEmpty();
+        this.registry = config.meterRegistry().orElseGet(() -> config.metricsEnabled()
+                ? new SimpleMeterRegistry() : new CompositeMeterRegistry());
         UUID local = hz.getCluster().getLocalMember().getUuid();
         this.access = new GridAccess(hz, local, config.resultTtl().toMillis());
-        this.engine = new Engine(hz, this, access, NodeBootstrap.settings(config));
+        this.engine = new Engine(hz, this, access, NodeBootstrap.settings(config), registry);
     }
 
     /** Starts a new Hazelcast member configured from {@code config} and runs Canopy on it. */
@@ -96,6 +104,14 @@ public final class GridNode implements Grid {
         return hz;
     }
 
+    /**
+     * The registry holding this node's meters ({@code canopy.*}): the one passed in
+     * {@link GridConfig#meterRegistry(MeterRegistry)}, or one the node owns.
+     */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
     /** This member's id, as used in {@link Topology} and {@link JobInfo#topDriver()}. */
     public UUID memberId() {
         return hz.getCluster().getLocalMember().getUuid();
@@ -110,6 +126,9 @@ public final class GridNode implements Grid {
     public void close() {
         engine.close(GRACEFUL_DRAIN_MILLIS);
         access.close();
+        if (ownsRegistry) {
+            registry.close();
+        }
         if (ownsHazelcast) {
             hz.shutdown();
         }

@@ -90,6 +90,7 @@ final class DriverRun {
         }
         engine.maps().subjobs.putAll(records);
         engine.maps().subjobs.executeOnKey(self.key(), new Processors.SetChildren(self.attempt(), planned.length));
+        engine.metrics().delegated(planned.length);
         synchronized (this) {
             children = planned;
             outcomes = new List[planned.length];
@@ -252,6 +253,7 @@ final class DriverRun {
         UUID target = engine.pickMember(child.group(), self.group(), child.triedOn());
         SubJobRecord moved = engine.maps().subjobs.executeOnKey(child.key(),
                 new Processors.Reassign(child.attempt(), target, engine.localId()));
+        engine.metrics().recovered();
         return moved != null ? moved : child;
     }
 

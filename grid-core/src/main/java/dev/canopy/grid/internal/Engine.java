@@ -13,6 +13,9 @@ import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.internal.Pieces.Failed;
 import dev.canopy.grid.internal.Pieces.Partial;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +72,8 @@ public final class Engine {
     private final WorkerPool workers;
     private final ExecutorService driverPool;
     private final ScheduledExecutorService timer;
+    private final GridMetrics metrics;
+    private final SerializationService serialization;
     private final Map<String, LocalJob> localJobs = new ConcurrentHashMap<>();
     private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -88,7 +93,7 @@ public final class Engine {
     private volatile boolean closed;
     private volatile boolean closing;
 
-    public Engine(HazelcastInstance hz, Grid grid, GridAccess access, EngineSettings settings) {
+    public Engine(HazelcastInstance hz, Grid grid, GridAccess access, EngineSettings settings, MeterRegistry registry) {
         this.hz = hz;
         this.grid = grid;
         this.access = access;
@@ -99,6 +104,8 @@ public final class Engine {
         this.driverPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("canopy-driver"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("canopy-watchdog"));
+        this.metrics = new GridMetrics(registry, localId.toString(), workers);
+        this.serialization = ((SerializationServiceSupport) hz).getSerializationService();
     }
 
     /** The engine running on this member, or null. */
@@ -188,7 +195,7 @@ public final class Engine {
         if (self.parentPath() == null) {
             Member member = member(target);
             if (member != null) {
-                maps.control.executeOnMember(new Messages.TakeOver(self.jobId(), localId), member);
+                send(new Messages.TakeOver(self.jobId(), localId), member);
             }
             return;
         }
@@ -429,7 +436,7 @@ public final class Engine {
             driverPool.execute(() -> memberGone(subJob.assignee()));
             return;
         }
-        maps.control.executeOnMember(new Messages.Delegate(subJob), member);
+        send(new Messages.Delegate(subJob), member);
     }
 
     void markRunning(SubJobRecord leaf) {
@@ -471,8 +478,9 @@ public final class Engine {
         }
         Member member = member(parent);
         if (member != null) {
-            maps.control.executeOnMember(new Messages.ChildDone(committed.jobId(), committed.parentPath(),
+            long bytes = send(new Messages.ChildDone(committed.jobId(), committed.parentPath(),
                     committed.path(), committed.attempt(), outcome), member);
+            metrics.partialSent(bytes);
         }
     }
 
@@ -512,7 +520,7 @@ public final class Engine {
         }
         Member member = victim == null ? null : member(victim);
         if (member != null) {
-            maps.control.executeOnMember(new Messages.StealRequest(localId, free), member);
+            send(new Messages.StealRequest(localId, free), member);
         }
     }
 
@@ -541,6 +549,7 @@ public final class Engine {
             SubJobRecord stolen = maps.subjobs.executeOnKey(leaf.key(), new Processors.Steal(leaf.attempt(), localId, to));
             if (stolen != null) {
                 stolenLeaves.incrementAndGet();
+                metrics.stole();
                 moved++;
                 dispatch(stolen);
             }
@@ -697,6 +706,7 @@ public final class Engine {
         try {
             publishMemberInfo();
             refreshMemberInfos();
+            countJobsByState();
             takeOverOrphanedJobs();
             if (ticks.incrementAndGet() % RECONCILE_EVERY_TICKS == 0) {
                 for (LocalJob job : localJobs.values()) {
@@ -727,6 +737,14 @@ public final class Engine {
                 driverPool.execute(() -> startJob(jobId, driver));
             }
         }
+    }
+
+    private void countJobsByState() {
+        Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
+        for (JobRecord r : maps.jobs.getAll(maps.jobs.localKeySet()).values()) {
+            counts.merge(r.state(), 1L, Long::sum);
+        }
+        metrics.jobsByState(counts);
     }
 
     /** Jobs not yet ended. */
@@ -808,8 +826,25 @@ public final class Engine {
         return result;
     }
 
+    /** Sends a control message; returns its serialized size, which the metrics count. */
+    private long send(Messages.Message message, Member member) {
+        long bytes = serialization.toData(message).totalSize();
+        metrics.sent(bytes);
+        maps.control.executeOnMember(message, member);
+        return bytes;
+    }
+
     GridMaps maps() {
         return maps;
+    }
+
+    GridMetrics metrics() {
+        return metrics;
+    }
+
+    /** Control messages this member sent, received, and the bytes it sent; for the benchmark's scale figures. */
+    public long[] messageCounters() {
+        return new long[] {metrics.messagesSent(), metrics.messagesReceived(), metrics.messageBytes()};
     }
 
     UUID localId() {

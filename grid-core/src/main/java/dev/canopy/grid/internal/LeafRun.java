@@ -59,6 +59,7 @@ final class LeafRun implements Runnable {
         TaskContextImpl ctx = new TaskContextImpl(JobId.parse(job.jobId), engine.grid(), engine.hazelcast(), job);
         outcome.clear();
         done = 0;
+        long started = System.nanoTime();
         try {
             acc = reducer.identity();
             boolean finished = runTasks(spec, reducer, ctx);
@@ -74,6 +75,7 @@ final class LeafRun implements Runnable {
             return;
         }
         outcome.add(new Partial(acc));
+        engine.metrics().leafRan(spec.name(), done, outcome.size() / 2, leaf.taskAttempts() > 1, System.nanoTime() - started);
         engine.commitLeaf(job, leaf, done, outcome);
     }
 
@@ -152,6 +154,7 @@ final class LeafRun implements Runnable {
         outcome.add(new Partial(acc));
         outcome.clear();
         done = 0;
+        long started = System.nanoTime();
         try {
             acc = reducer.identity();
         } catch (RuntimeException e) {

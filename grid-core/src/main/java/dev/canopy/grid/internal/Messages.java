@@ -37,6 +37,7 @@ final class Messages {
                 LOG.debug("{} reached a member without a running Canopy engine; dropped", this);
                 return;
             }
+            engine.metrics().received();
             try {
                 deliver(engine);
             } catch (RuntimeException e) {
