@@ -152,9 +152,6 @@ final class LeafRun implements Runnable {
             throw (VirtualMachineError) error;
         }
         outcome.add(new Partial(acc));
-        outcome.clear();
-        done = 0;
-        long started = System.nanoTime();
         try {
             acc = reducer.identity();
         } catch (RuntimeException e) {
