@@ -228,7 +228,7 @@ public final class GridAccess {
             }
         }
         long total = r.total() >= 0 ? r.total() : leafTasks;
-        return new JobProgress(total, done, r.failures().size(), retried, running, depth, leaves);
+        return new JobProgress(total, done, r.failureCount(), retried, running, depth, leaves);
     }
 
     @SuppressWarnings("unchecked")

@@ -13,32 +13,33 @@ import java.util.UUID;
  * that owns the record's partition and finds that member gone takes the role over.
  *
  * @param total     tasks in the job, -1 until known (a job over a map)
- * @param failures  tasks that failed for good so far (tolerated ones, or the one that failed the job)
+ * @param failures  tasks that failed for good so far, the first {@value Processors#MAX_RECORDED_FAILURES}
+ * @param failureCount all tasks that failed for good so far
  * @param progress  the final progress, once the job ended
  */
 public record JobRecord(String id, String name, JobState state, UUID submitter, UUID topDriver,
                         long submittedMillis, long startedMillis, long finishedMillis, long total,
                         int priority, long timeoutMillis, int tolerateFailures, List<TaskFailure> failures,
-                        JobProgress progress) implements Serializable {
+                        long failureCount, JobProgress progress) implements Serializable {
 
     static JobRecord submitted(String id, JobSpec<?, ?> spec, UUID submitter, long now) {
         return new JobRecord(id, spec.name(), JobState.SUBMITTED, submitter, null, now, 0, 0, spec.knownSize(),
-                spec.priority(), spec.timeoutMillis(), spec.tolerateFailures(), List.of(), null);
+                spec.priority(), spec.timeoutMillis(), spec.tolerateFailures(), List.of(), 0, null);
     }
 
     JobRecord started(UUID driver, long total, long now) {
         return new JobRecord(id, name, JobState.RUNNING, submitter, driver, submittedMillis,
                 startedMillis == 0 ? now : startedMillis, 0, total, priority, timeoutMillis, tolerateFailures,
-                failures, null);
+                failures, failureCount, null);
     }
 
-    JobRecord withFailures(List<TaskFailure> newFailures) {
+    JobRecord withFailures(List<TaskFailure> newFailures, long newCount) {
         return new JobRecord(id, name, state, submitter, topDriver, submittedMillis, startedMillis, finishedMillis,
-                total, priority, timeoutMillis, tolerateFailures, newFailures, progress);
+                total, priority, timeoutMillis, tolerateFailures, newFailures, newCount, progress);
     }
 
     JobRecord finished(JobState end, List<TaskFailure> finalFailures, JobProgress finalProgress, long now) {
         return new JobRecord(id, name, end, submitter, topDriver, submittedMillis, startedMillis, now, total,
-                priority, timeoutMillis, tolerateFailures, finalFailures, finalProgress);
+                priority, timeoutMillis, tolerateFailures, finalFailures, failureCount, finalProgress);
     }
 }

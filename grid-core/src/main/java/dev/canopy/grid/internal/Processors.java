@@ -164,9 +164,9 @@ final class Processors {
                     all.add(f);
                 }
             }
-            int count = r.failures().size() + addedCount;
-            entry.setValue(r.withFailures(List.copyOf(all)));
-            return count;
+            long count = r.failureCount() + addedCount;
+            entry.setValue(r.withFailures(List.copyOf(all), count));
+            return (int) Math.min(Integer.MAX_VALUE, count);
         }
     }
 
