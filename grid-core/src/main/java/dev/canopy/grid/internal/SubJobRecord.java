@@ -37,9 +37,17 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
                 leafSize, taskAttempts, triedOn, children, done, outcome, now);
     }
 
+    /** The next attempt, on {@code newAssignee}, which leads its group from now on. */
     SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, long now) {
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, newAssignee, newReportTo, attempt + 1,
-                SubJobState.ASSIGNED, leafSize, taskAttempts, triedOn, children, 0, null, now);
+        List<UUID> newGroup = new java.util.ArrayList<>(group.size() + 1);
+        newGroup.add(newAssignee);
+        for (UUID member : group) {
+            if (!member.equals(newAssignee)) {
+                newGroup.add(member);
+            }
+        }
+        return new SubJobRecord(jobId, path, parentPath, leaf, slice, List.copyOf(newGroup), newAssignee, newReportTo,
+                attempt + 1, SubJobState.ASSIGNED, leafSize, taskAttempts, triedOn, children, 0, null, now);
     }
 
     SubJobRecord withReportTo(UUID newReportTo, long now) {
