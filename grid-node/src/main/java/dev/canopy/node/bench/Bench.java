@@ -3,7 +3,7 @@ package dev.canopy.node.bench;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import dev.canopy.grid.GridNode;
+import dev.canopy.grid.Grid;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.Reducers;
@@ -28,13 +28,14 @@ final class Bench {
     private static final long WAIT_MINUTES = 30;
     private static final int RAW_IN_FLIGHT = 2_000;
 
-    private final List<GridNode> nodes;
+    private final Grid grid;
     private final HazelcastInstance hz;
     private final IExecutorService executor;
 
-    Bench(List<GridNode> nodes) {
-        this.nodes = nodes;
-        this.hz = nodes.get(0).hazelcast();
+    /** @param hz a member or client of the same cluster as {@code grid}, for the raw executor contenders */
+    Bench(Grid grid, HazelcastInstance hz) {
+        this.grid = grid;
+        this.hz = hz;
         this.executor = hz.getExecutorService("bench.raw");
     }
 
@@ -48,7 +49,7 @@ final class Bench {
     /** (a) a Canopy range job submitted on the first node. */
     Rate canopy(long tasks, long costNanos) throws Exception {
         long start = System.nanoTime();
-        JobHandle<Long> job = nodes.get(0).submit(Job.range(0, tasks, new Work.CanopyTask(costNanos))
+        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.CanopyTask(costNanos))
                 .reduce(Reducers.sumLong()).name("bench").build());
         long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
         return checked("canopy", tasks, sum, start);
@@ -95,7 +96,7 @@ final class Bench {
         long[] micros = new long[jobs];
         for (int i = 0; i < jobs; i++) {
             long start = System.nanoTime();
-            long value = nodes.get(0).submit(Job.range(i, i + 1L, new Work.CanopyTask(0))
+            long value = grid.submit(Job.range(i, i + 1L, new Work.CanopyTask(0))
                     .reduce(Reducers.sumLong()).name("latency").build()).result().get(1, TimeUnit.MINUTES);
             micros[i] = (System.nanoTime() - start) / 1_000;
             if (value != i) {
@@ -113,9 +114,6 @@ final class Bench {
                 remote = m;
             }
         }
-        if (remote == null) {
-            remote = hz.getCluster().getLocalMember();
-        }
         long[] micros = new long[calls];
         for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
@@ -123,6 +121,57 @@ final class Bench {
             micros[i] = (System.nanoTime() - start) / 1_000;
         }
         return percentiles(micros);
+    }
+
+    /** One job of {@code tasks} trivial tasks, with what its top driver handled and how its heap grew. */
+    record Scale(long tasks, int depth, int leaves, long messages, long bytes, long heapGrowthBytes, double seconds) {
+    }
+
+    Scale scale(long tasks) throws Exception {
+        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.CanopyTask(0))
+                .reduce(Reducers.sumLong()).name("scale").build());
+        long start = System.nanoTime();
+        Member driver = awaitTopDriver(job);
+        long[] before = probe(driver, new Probes.Counters());
+        long baseline = probe(driver, new Probes.LiveHeap())[0];
+        long peak = baseline;
+        while (!job.result().isDone()) {
+            peak = Math.max(peak, probe(driver, new Probes.LiveHeap())[0]);
+            try {
+                job.result().get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // take another sample
+            }
+        }
+        long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        checked("canopy", tasks, sum, start);
+        peak = Math.max(peak, probe(driver, new Probes.LiveHeap())[0]);
+        long[] after = probe(driver, new Probes.Counters());
+        var progress = job.progress();
+        return new Scale(tasks, progress.depth(), progress.leaves(), (after[0] - before[0]) + (after[1] - before[1]),
+                after[2] - before[2], Math.max(0, peak - baseline), seconds);
+    }
+
+    private Member awaitTopDriver(JobHandle<Long> job) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (var info : grid.jobs()) {
+                if (info.id().equals(job.id()) && info.topDriver() != null) {
+                    for (Member m : hz.getCluster().getMembers()) {
+                        if (m.getUuid().equals(info.topDriver())) {
+                            return m;
+                        }
+                    }
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("job " + job.id() + " had no top driver after 30 s");
+    }
+
+    private long[] probe(Member member, java.util.concurrent.Callable<long[]> probe) throws Exception {
+        return executor.submitToMember(probe, member).get(1, TimeUnit.MINUTES);
     }
 
     private static double[] percentiles(long[] micros) {

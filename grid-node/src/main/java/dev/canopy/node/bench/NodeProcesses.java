@@ -1,0 +1,229 @@
+package dev.canopy.node.bench;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.Grid;
+import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridClientConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Canopy nodes as separate JVM processes on 127.0.0.1 ({@code grid node} with a generated config),
+ * and a client connected to them. Used by {@code bench --processes} and {@code chaos}. Every process
+ * it starts, {@link #close()} stops.
+ */
+public final class NodeProcesses implements BenchCommand.Contenders {
+
+    /** The opens Hazelcast documents for Java 17, also in the parent pom's {@code hazelcast.opens}. */
+    private static final List<String> JVM_FLAGS = List.of("--add-modules", "java.se",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String clusterName = "canopy-procs-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<Integer> ports;
+    private final Path dir;
+    private final String heap;
+    private final List<Process> processes = new ArrayList<>();
+    private GridClient client;
+
+    private NodeProcesses(int count, String heap) {
+        this.ports = freePorts(count);
+        this.heap = heap;
+        try {
+            this.dir = Files.createTempDirectory("canopy-nodes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts {@code count} node processes and connects a client to them. */
+    public static NodeProcesses start(int count, PrintStream log) {
+        NodeProcesses nodes = new NodeProcesses(count, "-Xmx1g");
+        try {
+            List<CompletableFuture<String>> ready = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ready.add(nodes.startNode(i));
+            }
+            for (CompletableFuture<String> r : ready) {
+                log.println("  " + r.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+            nodes.connect();
+            return nodes;
+        } catch (Exception e) {
+            nodes.close();
+            throw new IllegalStateException("could not start " + count + " node processes: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts (or restarts) node {@code i} on its port; the future completes with its ready line. */
+    public CompletableFuture<String> startNode(int i) throws IOException {
+        Path config = dir.resolve("node-" + i + ".yaml");
+        StringBuilder yaml = new StringBuilder()
+                .append("clusterName: ").append(clusterName).append('\n')
+                .append("bindAddress: 127.0.0.1\n")
+                .append("port: ").append(ports.get(i)).append('\n')
+                .append("portAutoIncrement: false\n")
+                .append("members:\n");
+        for (int port : ports) {
+            yaml.append("  - 127.0.0.1:").append(port).append('\n');
+        }
+        Files.writeString(config, yaml);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(heap);
+        command.addAll(JVM_FLAGS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.canopy.node.GridCommand");
+        command.add("node");
+        command.add("--config");
+        command.add(config.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        synchronized (processes) {
+            while (processes.size() <= i) {
+                processes.add(null);
+            }
+            processes.set(i, process);
+        }
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> pump(process, dir.resolve("node-" + i + ".log"), ready), "node-" + i + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        return ready;
+    }
+
+    /** Copies a node's output to its log file and completes {@code ready} at its ready line. */
+    private static void pump(Process process, Path log, CompletableFuture<String> ready) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             var out = Files.newBufferedWriter(log)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                if (line.startsWith("canopy node ready:")) {
+                    ready.complete(line);
+                }
+            }
+            ready.completeExceptionally(new IllegalStateException("node exited with " + process.waitFor()
+                    + " before it was ready; see " + log));
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready.completeExceptionally(e);
+        }
+    }
+
+    private void connect() {
+        List<String> members = new ArrayList<>();
+        for (int port : ports) {
+            members.add("127.0.0.1:" + port);
+        }
+        client = GridClient.connect(GridClientConfig.defaults().clusterName(clusterName).members(members));
+    }
+
+    /** Kills node {@code i} at once, as {@code kill -9} would. */
+    public void kill(int i) throws InterruptedException {
+        Process p;
+        synchronized (processes) {
+            p = processes.get(i);
+        }
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public int size() {
+        return ports.size();
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
+    @Override
+    public Grid grid() {
+        return client;
+    }
+
+    @Override
+    public HazelcastInstance hazelcast() {
+        return client.hazelcast();
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                // the members may be gone already; the processes are stopped below either way
+                client = null;
+            }
+        }
+        List<Process> started;
+        synchronized (processes) {
+            started = new ArrayList<>(processes);
+        }
+        for (Process p : started) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : started) {
+            try {
+                if (p != null && !p.waitFor(45, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<Integer> freePorts(int count) {
+        List<Integer> ports = new ArrayList<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports.add(s.getLocalPort());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // the port was found; closing a probe socket cannot lose anything
+                    ports.size();
+                }
+            }
+        }
+        return ports;
+    }
+}
