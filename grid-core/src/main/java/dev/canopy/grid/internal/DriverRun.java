@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Drives one sub-job on this member: splits it into children (or adopts the children a previous
@@ -42,10 +43,14 @@ final class DriverRun {
     private record Slot(List<Object> list, int index, SubJobRecord record) {
     }
 
-    DriverRun(Engine engine, LocalJob job, SubJobRecord self) {
+    private final boolean persisted;
+
+    /** @param persisted false for a new root, whose record the first plan writes together with its children */
+    DriverRun(Engine engine, LocalJob job, SubJobRecord self, boolean persisted) {
         this.engine = engine;
         this.job = job;
         this.self = self;
+        this.persisted = persisted;
     }
 
     SubJobRecord record() {
@@ -88,8 +93,19 @@ final class DriverRun {
                     1, null, 0, 0, null, now);
             records.put(planned[i].key(), planned[i]);
         }
-        engine.maps().subjobs.putAll(records);
-        engine.maps().subjobs.executeOnKey(self.key(), new Processors.SetChildren(self.attempt(), planned.length));
+        // all in parallel: a driver that dies midway is re-planned by its successor, whose children
+        // start at a higher attempt, so a half-written plan is never mixed with the new one
+        List<CompletableFuture<?>> writes = new ArrayList<>(records.size() + 1);
+        if (persisted) {
+            writes.add(engine.maps().subjobs.submitToKey(self.key(),
+                    new Processors.SetChildren(self.attempt(), planned.length)).toCompletableFuture());
+        } else {
+            records.put(self.key(), self.withChildren(planned.length, now).withState(SubJobState.RUNNING, now));
+        }
+        for (Map.Entry<SubJobKey, SubJobRecord> e : records.entrySet()) {
+            writes.add(engine.maps().subjobs.setAsync(e.getKey(), e.getValue()).toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
         engine.metrics().delegated(planned.length);
         synchronized (this) {
             children = planned;

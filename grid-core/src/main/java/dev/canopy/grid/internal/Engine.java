@@ -10,6 +10,7 @@ import dev.canopy.grid.Grid;
 import dev.canopy.grid.JobFailedException;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.MemberInfo;
+import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.internal.Pieces.Failed;
 import dev.canopy.grid.internal.Pieces.Partial;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +64,7 @@ public final class Engine {
     private static final int RECONCILE_EVERY_TICKS = 3;
     private static final int MAX_LEAF_RERUNS = 5;
     private static final long STEAL_INTERVAL_MILLIS = 100;
+    private static final int MAX_DRIVE_ATTEMPTS = 3;
 
     private final HazelcastInstance hz;
     private final Grid grid;
@@ -213,14 +216,37 @@ public final class Engine {
         close(0);
     }
 
-    /** Sends a new job to its top driver: this member when it owns the job's partition, without a hop. */
-    public void start(String jobId) {
-        Member owner = hz.getPartitionService().getPartition(jobId).getOwner();
+    /**
+     * Submits a new job from this member: the owner of the job's partition writes its records and
+     * becomes its top driver; this member when it owns the partition, without a hop.
+     */
+    public void submit(JobRecord record, byte[] spec) {
+        Member owner = hz.getPartitionService().getPartition(record.id()).getOwner();
         if (owner != null && owner.getUuid().equals(localId)) {
-            driverPool.execute(() -> startJob(jobId, null));
+            acceptJob(record, spec);
         } else {
-            maps.control.executeOnKeyOwner(new Messages.StartJob(jobId), jobId);
+            access.submitRemotely(record, spec);
         }
+    }
+
+    /**
+     * A new job arrived at the owner of its partition: write its spec and its record (already
+     * RUNNING with this member as top driver, so no further call takes the role), then start driving
+     * it on the driver pool. Returns once the records are written, which is when submit returns.
+     */
+    void acceptJob(JobRecord submitted, byte[] spec) {
+        String jobId = submitted.id();
+        @SuppressWarnings("unchecked")
+        JobSpec<Object, Object> decoded = (JobSpec<Object, Object>) Codec.deserialize(spec, classLoader());
+        long total = totalOf(decoded);
+        JobRecord record = submitted.started(localId, total, System.currentTimeMillis());
+        CompletableFuture<Void> specWritten = maps.specs.setAsync(jobId, spec).toCompletableFuture();
+        maps.jobs.set(jobId, record);
+        specWritten.join();
+        LocalJob job = new LocalJob(jobId, decoded);
+        LocalJob raced = localJobs.putIfAbsent(jobId, job);
+        LocalJob local = raced != null ? raced : job;
+        driverPool.execute(() -> drive(local, record, null, 1));
     }
 
     /**
@@ -229,43 +255,58 @@ public final class Engine {
      */
     void startJob(String jobId, UUID replacing) {
         try {
-            JobRecord record = maps.jobs.get(jobId);
-            if (record == null || record.state().isTerminal()) {
-                return;
-            }
             LocalJob job = localJob(jobId);
             if (job == null) {
                 return;
             }
-            long total = record.total() >= 0 ? record.total() : totalOf(job.spec);
-            JobRecord taken = maps.jobs.executeOnKey(jobId, new Processors.TakeJob(localId, replacing, total));
-            if (taken == null || taken.state().isTerminal() || !localId.equals(taken.topDriver())) {
+            JobRecord taken = maps.jobs.executeOnKey(jobId, new Processors.TakeJob(localId, replacing, totalOf(job.spec)));
+            if (taken == null) {
                 return;
             }
             if (replacing != null) {
                 LOG.info("Took over job {} ('{}') as top driver from member {}", jobId, job.spec.name(), replacing);
             }
+            drive(job, taken, replacing, 1);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take over job {}; the watchdog tries again in a second", jobId, e);
+        }
+    }
+
+    /**
+     * Drives the root of a job this member just became top driver of; resumes from the root's record
+     * after a takeover ({@code replacing} set). When the grid calls fail, tries again a few times a
+     * second apart, resuming from whatever was written, then fails the job.
+     */
+    private void drive(LocalJob job, JobRecord taken, UUID replacing, int attempt) {
+        String jobId = job.jobId;
+        try {
             scheduleTimeout(taken);
             if (taken.total() == 0) {
                 completeJob(job, List.of(new Partial(job.spec.reducer().identity())));
                 return;
             }
             SubJobKey rootKey = new SubJobKey(jobId, SubJobKey.ROOT);
-            SubJobRecord root = maps.subjobs.get(rootKey);
+            SubJobRecord root = replacing == null ? null : maps.subjobs.get(rootKey);
             if (root == null) {
                 root = new SubJobRecord(jobId, SubJobKey.ROOT, null, false, initialSlice(job.spec, taken.total()),
                         liveGroup(List.of()), localId, null, 1, SubJobState.ASSIGNED,
                         leafSizeFor(job.spec, taken.total()), 1, null, 0, 0, null, System.currentTimeMillis());
-                maps.subjobs.set(rootKey, root);
-            } else if (root.state() == SubJobState.DONE) {
-                completeJob(job, root.outcome());
-                return;
-            } else if (!root.assignee().equals(localId)) {
-                root = maps.subjobs.executeOnKey(rootKey, new Processors.Reassign(root.attempt(), localId, null));
+                runDriver(job, root, false);
+            } else {
+                if (!root.assignee().equals(localId)) {
+                    root = maps.subjobs.executeOnKey(rootKey, new Processors.Reassign(root.attempt(), localId, null));
+                }
+                runDriver(job, root, true);
             }
-            runDriver(job, root);
         } catch (RuntimeException e) {
-            LOG.warn("Could not start job {}; the watchdog tries again", jobId, e);
+            if (attempt >= MAX_DRIVE_ATTEMPTS || closing) {
+                LOG.warn("Could not drive job {}; it fails", jobId, e);
+                access.end(jobId, new JobOutcome(JobState.FAILED, null, new RetriableGridException("job " + jobId
+                        + " could not be started: " + e.getMessage(), e), List.of()));
+                return;
+            }
+            LOG.warn("Could not drive job {} (attempt {}); trying again in a second", jobId, attempt, e);
+            timer.schedule(() -> drive(job, taken, localId, attempt + 1), 1, TimeUnit.SECONDS);
         }
     }
 
@@ -281,6 +322,7 @@ public final class Engine {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Tasks in the job: known from the spec, or the map's size for a job over a whole map. */
     private long totalOf(JobSpec<?, ?> spec) {
         long known = spec.knownSize();
         return known >= 0 ? known : hz.getMap(spec.mapName()).size();
@@ -331,9 +373,9 @@ public final class Engine {
             }
         }
         if (failures.size() > job.spec.tolerateFailures()) {
-            access.terminate(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, first), failures));
+            access.end(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, first), failures));
         } else {
-            access.terminate(job.jobId, new JobOutcome(JobState.COMPLETED, result, null, failures));
+            access.end(job.jobId, new JobOutcome(JobState.COMPLETED, result, null, failures));
         }
     }
 
@@ -345,7 +387,7 @@ public final class Engine {
         }
         int count = maps.jobs.executeOnKey(job.jobId, new Processors.AddFailures(list, list.size()));
         if (count > job.spec.tolerateFailures()) {
-            access.terminate(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, failed.get(0)), list));
+            access.end(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, failed.get(0)), list));
         }
     }
 
@@ -361,7 +403,7 @@ public final class Engine {
         String name = job == null ? "" : " ('" + job.spec.name() + "')";
         JobFailedException failed = new JobFailedException("job " + jobId + name + " failed: its reducer threw "
                 + Errors.describe(error), "reducer", 0, Errors.portable(error));
-        access.terminate(jobId, new JobOutcome(JobState.FAILED, null, failed, List.of()));
+        access.end(jobId, new JobOutcome(JobState.FAILED, null, failed, List.of()));
     }
 
     /** A job's result appeared (this member's result listener): forget it here and stop its work. */
@@ -404,12 +446,13 @@ public final class Engine {
         if (subJob.leaf()) {
             workers.submit(job.jobId, job.spec.priority(), new LeafRun(this, job, subJob));
         } else {
-            runDriver(job, subJob);
+            runDriver(job, subJob, true);
         }
     }
 
-    private void runDriver(LocalJob job, SubJobRecord subJob) {
-        DriverRun driver = new DriverRun(this, job, subJob);
+    /** Drives {@code subJob} here; {@code persisted} is false for a new root, which its first plan writes. */
+    private void runDriver(LocalJob job, SubJobRecord subJob, boolean persisted) {
+        DriverRun driver = new DriverRun(this, job, subJob, persisted);
         DriverRun previous = job.drivers.put(subJob.path(), driver);
         if (previous != null) {
             previous.abandon();
@@ -451,17 +494,21 @@ public final class Engine {
         }
     }
 
+    /**
+     * A driver combined its children. The root's outcome goes straight to the result (written once,
+     * by whichever attempt gets there first: they combine the same committed children); any other
+     * driver commits its outcome to its record before reporting up.
+     */
     void commitDriver(LocalJob job, DriverRun driver, List<Object> outcome) {
         SubJobRecord self = driver.record();
-        SubJobRecord committed = maps.subjobs.executeOnKey(self.key(),
-                new Processors.Commit(self.attempt(), self.assignee(), 0, outcome));
         job.drivers.remove(self.path(), driver);
-        if (committed == null) {
-            return;
-        }
         if (driver.isRoot()) {
             completeJob(job, outcome);
-        } else {
+            return;
+        }
+        SubJobRecord committed = maps.subjobs.executeOnKey(self.key(),
+                new Processors.Commit(self.attempt(), self.assignee(), 0, outcome));
+        if (committed != null) {
             report(committed, outcome);
         }
     }

@@ -6,12 +6,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
+import dev.canopy.grid.GridException;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.MemberInfo;
+import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.Topology;
 import org.slf4j.Logger;
@@ -29,8 +31,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +52,7 @@ import java.util.function.Consumer;
 public final class GridAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(GridAccess.class);
+    private static final long SUBMIT_TIMEOUT_SECONDS = 60;
 
     private final HazelcastInstance hz;
     private final GridMaps maps;
@@ -52,6 +61,11 @@ public final class GridAccess {
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private UUID resultListener;
+    private final ExecutorService cleanup = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "canopy-job-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
 
     public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis) {
         this.hz = hz;
@@ -78,6 +92,7 @@ public final class GridAccess {
             }
         }
         waiting.clear();
+        cleanup.shutdown();
     }
 
     GridMaps maps() {
@@ -89,18 +104,45 @@ public final class GridAccess {
     }
 
     /**
-     * Writes a job's spec and record, then starts it through {@code starter}. The spec is
-     * serialized first, so code that cannot travel fails here and nothing is written.
+     * Submits a job: {@code sender} hands its record and serialized spec to the owner of the job's
+     * partition, which writes them and becomes its top driver (a node passes its engine, a client
+     * {@link #submitRemotely}). The spec is serialized first, so code that cannot travel fails here
+     * and nothing is written.
      */
-    public <R> JobHandle<R> submit(JobSpec<?, R> spec, Consumer<String> starter) {
+    public <R> JobHandle<R> submit(JobSpec<?, R> spec, BiConsumer<JobRecord, byte[]> sender) {
         byte[] bytes = Codec.serialize(spec, "job '" + spec.name() + "'");
         JobId id = JobId.newId();
         String key = id.toString();
         JobFuture<R> future = watch(key);
-        maps.specs.set(key, bytes);
-        maps.jobs.set(key, JobRecord.submitted(key, spec, localId, System.currentTimeMillis()));
-        starter.accept(key);
+        try {
+            sender.accept(JobRecord.submitted(key, spec, localId, System.currentTimeMillis()), bytes);
+        } catch (RuntimeException e) {
+            waiting.remove(key);
+            throw e;
+        }
         return new JobHandleImpl<>(id, this, future);
+    }
+
+    /**
+     * Sends a new job to the owner of its partition and waits until its records are written. When
+     * the owner leaves during the call, tries the new owner once more.
+     */
+    public void submitRemotely(JobRecord record, byte[] spec) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                maps.control.submitToKeyOwner(new Messages.SubmitJob(record, spec), record.id())
+                        .get(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GridException("interrupted while submitting job " + record.id(), e);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                last = new RetriableGridException("could not submit job " + record.id() + " ('" + record.name()
+                        + "'): " + Errors.peel(e).getMessage(), Errors.peel(e));
+            }
+        }
+        throw last;
     }
 
     public Optional<JobHandle<?>> job(JobId id) {
@@ -112,10 +154,20 @@ public final class GridAccess {
     }
 
     public List<JobInfo> jobs() {
+        Collection<JobRecord> records = maps.jobs.values();
+        Set<String> unfinished = new HashSet<>();
+        for (JobRecord r : records) {
+            if (!r.state().isTerminal()) {
+                unfinished.add(r.id());
+            }
+        }
+        // a job whose result is written but whose record is not finished yet counts as ended
+        Map<String, JobOutcome> ended = unfinished.isEmpty() ? Map.of() : maps.results.getAll(unfinished);
         List<JobInfo> infos = new ArrayList<>();
-        for (JobRecord r : maps.jobs.values()) {
-            infos.add(new JobInfo(JobId.parse(r.id()), r.name(), r.state(), progressOf(r),
-                    Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
+        for (JobRecord r : records) {
+            JobOutcome outcome = ended.get(r.id());
+            infos.add(new JobInfo(JobId.parse(r.id()), r.name(), outcome != null ? outcome.state() : r.state(),
+                    progressOf(r), Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
         }
         infos.sort(Comparator.comparing(JobInfo::submitted));
         return infos;
@@ -169,13 +221,33 @@ public final class GridAccess {
         if (record == null || record.state().isTerminal()) {
             return false;
         }
+        return end(id, outcome);
+    }
+
+    /** {@link #terminate} for a job known to exist: the engine's path, one grid call before the result shows. */
+    boolean end(String id, JobOutcome outcome) {
         if (maps.results.putIfAbsent(id, outcome, resultTtlMillis, TimeUnit.MILLISECONDS) != null) {
             return false;
         }
         if (outcome.state() != JobState.COMPLETED) {
             maps.control.executeOnAllMembers(new Messages.CancelJob(id));
         }
+        cleanup.execute(() -> finish(id, outcome));
+        return true;
+    }
+
+    /**
+     * After a job's result is written: records its final progress, lets its records expire with the
+     * result and drops its spec. Off the caller's thread: the result is what handles wait for, and
+     * the rest is recomputable from the records until it is done.
+     */
+    private void finish(String id, JobOutcome outcome) {
+        JobRecord record = maps.jobs.get(id);
+        if (record == null) {
+            return;
+        }
         JobProgress progress = liveProgress(id, record);
+        maps.subjobs.executeOnKey(new SubJobKey(id, SubJobKey.ROOT), new Processors.RootEnded());
         maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
                 outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));
         maps.subjobs.executeOnEntries(new Processors.Expire<>(resultTtlMillis),
@@ -186,7 +258,6 @@ public final class GridAccess {
         } else {
             LOG.info("Job {} ('{}') ended {}", id, record.name(), outcome.state());
         }
-        return true;
     }
 
     JobProgress progress(String id) {
@@ -228,7 +299,7 @@ public final class GridAccess {
             }
         }
         long total = r.total() >= 0 ? r.total() : leafTasks;
-        return new JobProgress(total, done, r.failureCount(), retried, running, depth, leaves);
+        return new JobProgress(total, done + r.failureCount(), r.failureCount(), retried, running, depth, leaves);
     }
 
     @SuppressWarnings("unchecked")

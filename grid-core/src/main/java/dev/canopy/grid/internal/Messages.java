@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Serializable;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
  * The messages members send each other through the {@code canopy.control} executor. Each only
@@ -48,22 +49,40 @@ final class Messages {
         abstract void deliver(Engine engine);
     }
 
-    /** To the owner of a job record's partition: take the top-driver role. */
-    static final class StartJob extends Message {
-        final String jobId;
+    /**
+     * To the owner of a new job's partition: write the job's records and drive it. A call, not a
+     * message: the submitter waits for the records to be written before it returns the handle.
+     */
+    static final class SubmitJob implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+        private final JobRecord record;
+        private final byte[] spec;
+        private transient HazelcastInstance hz;
 
-        StartJob(String jobId) {
-            this.jobId = jobId;
+        SubmitJob(JobRecord record, byte[] spec) {
+            this.record = record;
+            this.spec = spec;
         }
 
         @Override
-        void deliver(Engine engine) {
-            engine.startJob(jobId, null);
+        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+            this.hz = hazelcastInstance;
+        }
+
+        @Override
+        public Boolean call() {
+            Engine engine = Engine.of(hz);
+            if (engine == null) {
+                throw new IllegalStateException("member " + hz.getCluster().getLocalMember()
+                        + " owns job " + record.id() + " but runs no Canopy engine: every member needs a GridNode");
+            }
+            engine.metrics().received();
+            engine.acceptJob(record, spec);
+            return true;
         }
 
         @Override
         public String toString() {
-            return "StartJob[" + jobId + "]";
+            return "SubmitJob[" + record.id() + "]";
         }
     }
 

@@ -98,6 +98,18 @@ final class Processors {
         }
     }
 
+    /** Marks the root DONE once the job's result is written (the result holds its outcome). */
+    record RootEnded() implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+        @Override
+        public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (r != null && r.state() != SubJobState.DONE) {
+                entry.setValue(r.withState(SubJobState.DONE, System.currentTimeMillis()));
+            }
+            return null;
+        }
+    }
+
     /** Records how many children a driver created. */
     record SetChildren(int attempt, int children) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
         @Override
@@ -132,21 +144,21 @@ final class Processors {
 
     /**
      * Takes the top-driver role: when the job is not over and has no driver yet, or its driver is
-     * {@code replacing} (a member that left). Returns the record after the call; its topDriver says who won.
+     * {@code replacing} (a member that left). Returns the record when this call took the role, else null.
      */
     record TakeJob(UUID driver, UUID replacing, long total) implements EntryProcessor<String, JobRecord, JobRecord> {
         @Override
         public JobRecord process(Map.Entry<String, JobRecord> entry) {
             JobRecord r = entry.getValue();
             if (r == null || r.state().isTerminal()) {
-                return r;
+                return null;
             }
-            if (r.topDriver() == null || r.topDriver().equals(replacing) || r.topDriver().equals(driver)) {
-                JobRecord taken = r.started(driver, total >= 0 ? total : r.total(), System.currentTimeMillis());
+            if (r.topDriver() == null || r.topDriver().equals(replacing)) {
+                JobRecord taken = r.started(driver, r.total() >= 0 ? r.total() : total, System.currentTimeMillis());
                 entry.setValue(taken);
                 return taken;
             }
-            return r;
+            return null;
         }
     }
 
