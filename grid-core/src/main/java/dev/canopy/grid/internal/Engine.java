@@ -159,8 +159,8 @@ public final class Engine {
         }
         closed = true;
         timer.shutdownNow();
-        hz.getUserContext().remove(CONTEXT_KEY);
         try {
+            hz.getUserContext().remove(CONTEXT_KEY);
             hz.getCluster().removeMembershipListener(membershipRegistration);
             maps.members.delete(localId);
             Collection<Member> others = others();
