@@ -42,6 +42,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
     private final Path dir;
     private final String heap;
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<Integer, UUID> members = new java.util.concurrent.ConcurrentHashMap<>();
     private GridClient client;
 
     private NodeProcesses(int count, String heap) {
@@ -105,6 +106,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
             processes.set(i, process);
         }
         CompletableFuture<String> ready = new CompletableFuture<>();
+        ready.thenAccept(line -> members.put(i, memberIn(line)));
         Thread reader = new Thread(() -> pump(process, dir.resolve("node-" + i + ".log"), ready), "node-" + i + "-output");
         reader.setDaemon(true);
         reader.start();
@@ -152,6 +154,43 @@ public final class NodeProcesses implements BenchCommand.Contenders {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The member id node {@code i} printed in its ready line (its latest start). */
+    public UUID memberId(int i) {
+        return members.get(i);
+    }
+
+    /** The node index running member {@code member}, or -1. */
+    public int indexOf(UUID member) {
+        for (java.util.Map.Entry<Integer, UUID> e : members.entrySet()) {
+            if (e.getValue().equals(member)) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    public boolean isAlive(int i) {
+        synchronized (processes) {
+            return i < processes.size() && processes.get(i) != null && processes.get(i).isAlive();
+        }
+    }
+
+    /** Where node {@code i} writes its output. */
+    public Path log(int i) {
+        return dir.resolve("node-" + i + ".log");
+    }
+
+    private static UUID memberIn(String readyLine) {
+        // "canopy node ready: member <uuid> at <host:port> (cluster '<name>')"
+        String[] words = readyLine.split("\\s+");
+        for (int w = 0; w + 1 < words.length; w++) {
+            if (words[w].equals("member")) {
+                return UUID.fromString(words[w + 1]);
+            }
+        }
+        throw new IllegalStateException("no member id in the ready line: " + readyLine);
     }
 
     public int size() {
