@@ -84,8 +84,11 @@ class JobTreeShapeTest extends GridTestSupport {
         // when
         JobHandle<Long> handle = nodes.get(0).submit(job);
         long sum = await(handle.result());
-        JobProgress progress = handle.progress();
         String jobId = handle.id().toString();
+        // the job record is finished (with the final progress, after the root is marked DONE) just after the result
+        IMap<String, JobRecord> jobs = nodes.get(0).hazelcast().getMap("canopy.jobs");
+        awaitTrue("job record " + jobId + " to be finished", () -> jobs.get(jobId).state().isTerminal());
+        JobProgress progress = handle.progress();
         IMap<SubJobKey, SubJobRecord> subjobs = nodes.get(0).hazelcast().getMap("canopy.subjobs");
         Map<String, SubJobRecord> tree = new HashMap<>();
         for (Map.Entry<SubJobKey, SubJobRecord> e : subjobs.entrySet()) {
