@@ -7,9 +7,10 @@ import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
- * The benchmark's task, the same code for every contender: burns {@code costNanos} of CPU (none
- * for a trivial task) and returns its index, so every contender's sum has the closed form
- * n(n-1)/2.
+ * The benchmark's task, the same code for every contender: burns {@code costNanos} of CPU and
+ * returns a hash of its index. A trivial task is the hash alone (a few ns): a real computation
+ * the JIT cannot fold away across tasks, as it would a task returning its index. Every
+ * contender's sum is checked against {@link #expectedSum}.
  */
 final class Work {
 
@@ -21,7 +22,7 @@ final class Work {
 
     static long run(long index, long costNanos) {
         if (costNanos <= 0) {
-            return index;
+            return mix(index);
         }
         long end = System.nanoTime() + costNanos;
         long x = index;
@@ -33,8 +34,29 @@ final class Work {
         if (x == 42) {
             sink = x;
         }
-        return index;
+        return mix(index);
     }
+
+    /** A few nanoseconds of arithmetic: Stafford's 64-bit mix, kept to 20 bits so sums cannot overflow. */
+    static long mix(long index) {
+        long z = index * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) >>> 44;
+    }
+
+    /** The sum every contender must return for {@code tasks} tasks, computed once on one thread. */
+    static long expectedSum(long tasks) {
+        return EXPECTED.computeIfAbsent(tasks, n -> {
+            long sum = 0;
+            for (long i = 0; i < n; i++) {
+                sum += mix(i);
+            }
+            return sum;
+        });
+    }
+
+    private static final java.util.Map<Long, Long> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** (a) Canopy: one index task per index. */
     record CanopyTask(long costNanos) implements IndexTask<Long> {
