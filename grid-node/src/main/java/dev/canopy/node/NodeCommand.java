@@ -1,0 +1,155 @@
+package dev.canopy.node;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GridNode;
+import dev.canopy.grid.internal.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code grid node}: runs one Canopy node in this process until SIGTERM or Ctrl-C, then leaves the
+ * grid cleanly ({@link GridNode#close()}: queued leaves move, running ones finish, driven jobs are
+ * handed over), within {@value #STOP_TIMEOUT_SECONDS} s.
+ *
+ * <p>Prints {@code canopy node ready: member <uuid> at <host:port> (cluster '<name>')} on standard
+ * output once the member has joined: scripts and tests wait for that line. A configuration that
+ * cannot be used prints one line naming the file, key, value and what is allowed, and exits with 2.
+ */
+@Command(name = NodeCommand.NAME, mixinStandardHelpOptions = true,
+        description = {"Runs a Canopy node until SIGTERM or Ctrl-C; a clean stop hands its work over.",
+                "Without --config every key has its default (cluster 'canopy' on 127.0.0.1:5701);"
+                        + " CANOPY_<KEY> environment variables and -Dcanopy.<key> system properties override"
+                        + " the file (see config/README.md)."})
+final class NodeCommand implements Callable<Integer> {
+
+    static final String NAME = "node";
+    static final String READY = "canopy node ready:";
+    static final long STOP_TIMEOUT_SECONDS = 45;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
+
+    private final Io io;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Node configuration, YAML or JSON (JSON when the name ends in .json), e.g. config/node.yaml.")
+    private Path config;
+
+    NodeCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GridConfig gridConfig;
+        try {
+            gridConfig = Configs.node(config, io);
+        } catch (ConfigException e) {
+            io.err().println(Errors.oneLine(e));
+            return GridCommand.BAD_INPUT;
+        }
+        // our hook closes the node gracefully; Hazelcast's own would terminate the member first
+        if (System.getProperty("hazelcast.shutdownhook.enabled") == null) {
+            System.setProperty("hazelcast.shutdownhook.enabled", "false");
+        }
+        GridNode node;
+        try {
+            node = GridNode.start(gridConfig);
+        } catch (RuntimeException e) {
+            io.err().println("canopy node: could not start a member of cluster '" + gridConfig.clusterName()
+                    + "' on " + gridConfig.bindAddress() + ":" + gridConfig.port() + ": " + Errors.oneLine(e));
+            return GridCommand.FAILED;
+        }
+        UUID id = node.memberId();
+        CountDownLatch down = new CountDownLatch(1);
+        node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleState.SHUTDOWN) {
+                down.countDown();
+            }
+        });
+        Stopper stopper = new Stopper(node);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper, "canopy-node-stop"));
+
+        Address address = node.hazelcast().getCluster().getLocalMember().getAddress();
+        String where = address.getHost() + ":" + address.getPort();
+        int size = node.hazelcast().getCluster().getMembers().size();
+        LOG.info("Canopy node {} started at {} in cluster '{}' ({} members, {} worker threads)", id,
+                where, gridConfig.clusterName(), size, gridConfig.workerThreads());
+        io.out().println(READY + " member " + id + " at " + where
+                + " (cluster '" + gridConfig.clusterName() + "')");
+        io.out().flush();
+
+        if (!node.hazelcast().getLifecycleService().isRunning()) {
+            down.countDown();
+        }
+        down.await();
+        if (stopper.started()) {
+            // SIGTERM or Ctrl-C: the JVM exits once the stop hook is done
+            stopper.awaitDone();
+            return GridCommand.OK;
+        }
+        io.err().println("canopy node: the Hazelcast member of node " + id + " shut down unexpectedly");
+        return GridCommand.FAILED;
+    }
+
+    /** The shutdown hook: closes the node, or terminates it when closing takes too long. */
+    private static final class Stopper implements Runnable {
+        private final GridNode node;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile boolean started;
+
+        Stopper(GridNode node) {
+            this.node = node;
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        void awaitDone() throws InterruptedException {
+            done.await(STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void run() {
+            started = true;
+            try {
+                if (!node.hazelcast().getLifecycleService().isRunning()) {
+                    return;
+                }
+                LOG.info("Canopy node {} stopping: handing its work over (at most {} s)", node.memberId(),
+                        STOP_TIMEOUT_SECONDS);
+                Thread closer = new Thread(() -> {
+                    try {
+                        node.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Closing the node failed; terminating it", e);
+                    }
+                }, "canopy-node-close");
+                closer.setDaemon(true);
+                closer.start();
+                closer.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+                if (closer.isAlive() || node.hazelcast().getLifecycleService().isRunning()) {
+                    LOG.warn("Canopy node did not stop within {} s; terminating its member", STOP_TIMEOUT_SECONDS);
+                    node.hazelcast().getLifecycleService().terminate();
+                } else {
+                    LOG.info("Canopy node stopped");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                node.hazelcast().getLifecycleService().terminate();
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.canopy.node;
+
+import dev.canopy.examples.Example;
+import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridClientConfig;
+import dev.canopy.grid.internal.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code grid submit EXAMPLE [ARGS...] [--client FILE]}: runs an example through a
+ * {@link GridClient} against a running cluster. Exits 0 when the example's result passes its own
+ * check, 1 when it does not or the cluster cannot be reached, 2 for an unknown example, arguments it
+ * refuses or a bad client configuration.
+ */
+@Command(name = SubmitCommand.NAME, mixinStandardHelpOptions = true,
+        description = {"Runs an example as a client against a running cluster (start one with 'grid node').",
+                "ARGS are the example's own options, e.g. 'grid submit pi --tasks 100000'."})
+final class SubmitCommand implements Callable<Integer> {
+
+    static final String NAME = "submit";
+
+    private final Io io;
+
+    @Parameters(index = "0", paramLabel = "EXAMPLE", description = "The example to run (listed below).")
+    private String name;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The example's own options.")
+    private List<String> args = new ArrayList<>();
+
+    @Option(names = "--client", paramLabel = "FILE",
+            description = "Client configuration, YAML or JSON, e.g. config/client.yaml;"
+                    + " by default cluster 'canopy' at 127.0.0.1:5701.")
+    private Path client;
+
+    SubmitCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        Optional<Example> example = ExampleRunner.find(NAME, name, io);
+        if (example.isEmpty()) {
+            return GridCommand.BAD_INPUT;
+        }
+        GridClientConfig config;
+        try {
+            config = Configs.client(client, io, GridClientConfig.defaults().connectTimeout());
+        } catch (ConfigException e) {
+            io.err().println(Errors.oneLine(e));
+            return GridCommand.BAD_INPUT;
+        }
+        GridClient grid;
+        try {
+            grid = GridClient.connect(config);
+        } catch (RuntimeException e) {
+            io.err().println(Clients.cannotConnect(NAME, config, e));
+            return GridCommand.FAILED;
+        }
+        try (grid) {
+            return ExampleRunner.run(NAME, example.get(), grid, args, io);
+        }
+    }
+}
