@@ -80,10 +80,10 @@ public final class GridConfig {
     private static final ConfigKey<Duration> MAX_NO_HEARTBEAT = ConfigKey.of("maxNoHeartbeat", DURATION,
             Duration.ofSeconds(8), positive(),
             "Silence after which a member is taken for dead; must be longer than heartbeatInterval.");
-    private static final ConfigKey<Boolean> HTTP_ENABLED = ConfigKey.of("httpEnabled", BOOLEAN, false, anyBoolean(),
-            "Serve job and member status over HTTP.");
+    private static final ConfigKey<Boolean> HTTP_ENABLED = ConfigKey.of("httpEnabled", BOOLEAN, true, anyBoolean(),
+            "bin/grid node serves its status page, JSON API and Prometheus /metrics over HTTP on bindAddress; an embedded GridNode never does.");
     private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
-            "Port of the HTTP status endpoint; 0 picks any free port.");
+            "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
     private static final ConfigKey<Boolean> METRICS_ENABLED = ConfigKey.of("metricsEnabled", BOOLEAN, true,
             anyBoolean(),
             "Collect and export metrics on jobs, tasks and workers.");

@@ -5,6 +5,9 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.node.http.StatusServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -35,6 +38,8 @@ final class NodeCommand implements Callable<Integer> {
     static final String NAME = "node";
     static final String READY = "canopy node ready:";
     static final long STOP_TIMEOUT_SECONDS = 45;
+    /** Ports tried from httpPort upward before the node gives up serving HTTP. */
+    static final int HTTP_PORT_ATTEMPTS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
@@ -61,6 +66,11 @@ final class NodeCommand implements Callable<Integer> {
         if (System.getProperty("hazelcast.shutdownhook.enabled") == null) {
             System.setProperty("hazelcast.shutdownhook.enabled", "false");
         }
+        PrometheusMeterRegistry prometheus = null;
+        if (gridConfig.metricsEnabled() && gridConfig.meterRegistry().isEmpty()) {
+            prometheus = StatusServer.newPrometheusRegistry();
+            gridConfig.meterRegistry(prometheus);
+        }
         GridNode node;
         try {
             node = GridNode.start(gridConfig);
@@ -76,7 +86,21 @@ final class NodeCommand implements Callable<Integer> {
                 down.countDown();
             }
         });
-        Stopper stopper = new Stopper(node);
+        StatusServer http = null;
+        if (gridConfig.httpEnabled()) {
+            try {
+                http = gridConfig.httpPort() == 0
+                        ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0)
+                        : StatusServer.startFrom(node, prometheus, gridConfig.bindAddress(), gridConfig.httpPort(),
+                                HTTP_PORT_ATTEMPTS);
+                LOG.info("Status page and /metrics at {}", http.uri());
+            } catch (RuntimeException e) {
+                // the node still works without its status page; say so once and go on
+                io.err().println("canopy node: no HTTP status server: " + Errors.oneLine(e)
+                        + " (set httpPort, or httpEnabled: false)");
+            }
+        }
+        Stopper stopper = new Stopper(node, http, prometheus);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper, "canopy-node-stop"));
 
         Address address = node.hazelcast().getCluster().getLocalMember().getAddress();
@@ -85,7 +109,7 @@ final class NodeCommand implements Callable<Integer> {
         LOG.info("Canopy node {} started at {} in cluster '{}' ({} members, {} worker threads)", id,
                 where, gridConfig.clusterName(), size, gridConfig.workerThreads());
         io.out().println(READY + " member " + id + " at " + where
-                + " (cluster '" + gridConfig.clusterName() + "')");
+                + " (cluster '" + gridConfig.clusterName() + "')" + (http == null ? "" : ", status at " + http.uri()));
         io.out().flush();
 
         if (!node.hazelcast().getLifecycleService().isRunning()) {
@@ -104,11 +128,15 @@ final class NodeCommand implements Callable<Integer> {
     /** The shutdown hook: closes the node, or terminates it when closing takes too long. */
     private static final class Stopper implements Runnable {
         private final GridNode node;
+        private final StatusServer http;
+        private final MeterRegistry registry;
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile boolean started;
 
-        Stopper(GridNode node) {
+        Stopper(GridNode node, StatusServer http, MeterRegistry registry) {
             this.node = node;
+            this.http = http;
+            this.registry = registry;
         }
 
         boolean started() {
@@ -128,6 +156,9 @@ final class NodeCommand implements Callable<Integer> {
                 }
                 LOG.info("Canopy node {} stopping: handing its work over (at most {} s)", node.memberId(),
                         STOP_TIMEOUT_SECONDS);
+                if (http != null) {
+                    http.close();
+                }
                 Thread closer = new Thread(() -> {
                     try {
                         node.close();
@@ -143,6 +174,9 @@ final class NodeCommand implements Callable<Integer> {
                     node.hazelcast().getLifecycleService().terminate();
                 } else {
                     LOG.info("Canopy node stopped");
+                    if (registry != null) {
+                        registry.close();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

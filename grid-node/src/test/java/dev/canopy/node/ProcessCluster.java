@@ -71,6 +71,7 @@ final class ProcessCluster implements AutoCloseable {
                 "bindAddress: 127.0.0.1",
                 "port: " + port,
                 "portAutoIncrement: false",
+                "httpPort: 0",
                 "members: [" + String.join(", ", members) + "]",
                 "workerThreads: 2",
                 "heartbeatInterval: 1s",

@@ -90,7 +90,7 @@ final class DriverRun {
             Splitter.Child c = plan.get(i);
             planned[i] = new SubJobRecord(self.jobId(), self.path() + "." + i, self.path(), c.leaf(), c.slice(),
                     c.group(), c.assignee(), engine.localId(), firstAttempt, SubJobState.ASSIGNED, self.leafSize(),
-                    1, null, 0, 0, null, now);
+                    1, null, 0, 0, null, now, 0);
             records.put(planned[i].key(), planned[i]);
         }
         // all in parallel: a driver that dies midway is re-planned by its successor, whose children
@@ -290,7 +290,7 @@ final class DriverRun {
             SubJobRecord retry = new SubJobRecord(self.jobId(), self.path() + ".r" + self.attempt() + "-" + (retrySeq++),
                     self.path(), true, singleTask(hole.task()), List.of(target), target, engine.localId(), 1,
                     SubJobState.ASSIGNED, self.leafSize(), hole.attempts() + 1, Set.copyOf(hole.triedOn()), 0, 0,
-                    null, System.currentTimeMillis());
+                    null, System.currentTimeMillis(), 0);
             retries.put(retry.path(), new Slot(outcome, j, retry));
             toDispatch.add(retry);
         }

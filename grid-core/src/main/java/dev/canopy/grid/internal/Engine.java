@@ -290,7 +290,7 @@ public final class Engine {
             if (root == null) {
                 root = new SubJobRecord(jobId, SubJobKey.ROOT, null, false, initialSlice(job.spec, taken.total()),
                         liveGroup(List.of()), localId, null, 1, SubJobState.ASSIGNED,
-                        leafSizeFor(job.spec, taken.total()), 1, null, 0, 0, null, System.currentTimeMillis());
+                        leafSizeFor(job.spec, taken.total()), 1, null, 0, 0, null, System.currentTimeMillis(), 0);
                 runDriver(job, root, false);
             } else {
                 if (!root.assignee().equals(localId)) {
@@ -756,6 +756,7 @@ public final class Engine {
             countJobsByState();
             takeOverOrphanedJobs();
             if (ticks.incrementAndGet() % RECONCILE_EVERY_TICKS == 0) {
+                forgetEndedJobs();
                 for (LocalJob job : localJobs.values()) {
                     for (DriverRun driver : job.drivers.values()) {
                         driverPool.execute(driver::reconcile);
@@ -766,6 +767,16 @@ public final class Engine {
             if (!closed) {
                 LOG.warn("Canopy watchdog tick failed; next tick in a second", e);
             }
+        }
+    }
+
+    /** Drops the local state of jobs whose result exists, in case this member missed the result's event. */
+    private void forgetEndedJobs() {
+        if (localJobs.isEmpty()) {
+            return;
+        }
+        for (String jobId : maps.results.getAll(new HashSet<>(localJobs.keySet())).keySet()) {
+            jobEnded(jobId);
         }
     }
 

@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -53,6 +53,7 @@ public final class GridAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(GridAccess.class);
     private static final long SUBMIT_TIMEOUT_SECONDS = 60;
+    private static final long RESULT_POLL_SECONDS = 2;
 
     private final HazelcastInstance hz;
     private final GridMaps maps;
@@ -61,7 +62,7 @@ public final class GridAccess {
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private UUID resultListener;
-    private final ExecutorService cleanup = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread t = new Thread(runnable, "canopy-job-cleanup");
         t.setDaemon(true);
         return t;
@@ -76,6 +77,24 @@ public final class GridAccess {
 
     public void start() {
         resultListener = maps.results.addEntryListener(new ResultListener(), true);
+        cleanup.scheduleWithFixedDelay(this::pollWaiting, RESULT_POLL_SECONDS, RESULT_POLL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Looks up the results of the jobs that handles here wait for. Events are the fast path; this
+     * covers an event lost while members come and go, so a lost event costs seconds, not a hang.
+     */
+    private void pollWaiting() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            for (Map.Entry<String, JobOutcome> e : maps.results.getAll(new HashSet<>(waiting.keySet())).entrySet()) {
+                deliver(e.getKey(), e.getValue());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not poll for job results; next try in {} s", RESULT_POLL_SECONDS, e);
+        }
     }
 
     public void close() {
@@ -291,7 +310,7 @@ public final class GridAccess {
             boolean retry = s.taskAttempts() > 1;
             long size = s.slice().size();
             leafTasks += retry ? 0 : size;
-            retried += retry ? size : (long) (s.attempt() - 1) % 1000 * size;
+            retried += retry ? size : (long) s.reruns() * size;
             if (s.state() == SubJobState.DONE) {
                 done += s.done();
             } else if (s.state() == SubJobState.RUNNING) {

@@ -76,7 +76,7 @@ final class Processors {
             if (r == null || r.attempt() != expectedAttempt || r.state() == SubJobState.DONE) {
                 return r;
             }
-            SubJobRecord moved = r.reassigned(assignee, reportTo, System.currentTimeMillis());
+            SubJobRecord moved = r.reassigned(assignee, reportTo, true, System.currentTimeMillis());
             entry.setValue(moved);
             return moved;
         }
@@ -92,7 +92,7 @@ final class Processors {
                     || r.state() != SubJobState.ASSIGNED) {
                 return null;
             }
-            SubJobRecord moved = r.reassigned(thief, r.reportTo(), System.currentTimeMillis());
+            SubJobRecord moved = r.reassigned(thief, r.reportTo(), false, System.currentTimeMillis());
             entry.setValue(moved);
             return moved;
         }

@@ -22,11 +22,12 @@ import java.util.UUID;
  * @param children     for a driver, how many children it created (0 until it has split)
  * @param done         for a DONE leaf, tasks that succeeded
  * @param outcome      once DONE, the committed outcome: a list of {@link Pieces} entries
+ * @param reruns       times it was re-delegated because its member left (a steal moves it without a rerun)
  */
 public record SubJobRecord(String jobId, String path, String parentPath, boolean leaf, Slice slice,
                            List<UUID> group, UUID assignee, UUID reportTo, int attempt, SubJobState state,
                            int leafSize, int taskAttempts, Set<UUID> triedOn, int children, long done,
-                           List<Object> outcome, long updatedMillis) implements Serializable {
+                           List<Object> outcome, long updatedMillis, int reruns) implements Serializable {
 
     SubJobKey key() {
         return new SubJobKey(jobId, path);
@@ -34,11 +35,14 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
 
     SubJobRecord withState(SubJobState newState, long now) {
         return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt, newState,
-                leafSize, taskAttempts, triedOn, children, done, outcome, now);
+                leafSize, taskAttempts, triedOn, children, done, outcome, now, reruns);
     }
 
-    /** The next attempt, on {@code newAssignee}, which leads its group from now on. */
-    SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, long now) {
+    /**
+     * The next attempt, on {@code newAssignee}, which leads its group from now on; {@code rerun}
+     * when the work starts over because its member left, false for a steal of work not yet begun.
+     */
+    SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, boolean rerun, long now) {
         List<UUID> newGroup = new java.util.ArrayList<>(group.size() + 1);
         newGroup.add(newAssignee);
         for (UUID member : group) {
@@ -47,21 +51,22 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
             }
         }
         return new SubJobRecord(jobId, path, parentPath, leaf, slice, List.copyOf(newGroup), newAssignee, newReportTo,
-                attempt + 1, SubJobState.ASSIGNED, leafSize, taskAttempts, triedOn, children, 0, null, now);
+                attempt + 1, SubJobState.ASSIGNED, leafSize, taskAttempts, triedOn, children, 0, null, now,
+                rerun ? reruns + 1 : reruns);
     }
 
     SubJobRecord withReportTo(UUID newReportTo, long now) {
         return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, newReportTo, attempt, state,
-                leafSize, taskAttempts, triedOn, children, done, outcome, now);
+                leafSize, taskAttempts, triedOn, children, done, outcome, now, reruns);
     }
 
     SubJobRecord withChildren(int count, long now) {
         return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt, state,
-                leafSize, taskAttempts, triedOn, count, done, outcome, now);
+                leafSize, taskAttempts, triedOn, count, done, outcome, now, reruns);
     }
 
     SubJobRecord committed(long doneTasks, List<Object> committedOutcome, long now) {
         return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt,
-                SubJobState.DONE, leafSize, taskAttempts, triedOn, children, doneTasks, committedOutcome, now);
+                SubJobState.DONE, leafSize, taskAttempts, triedOn, children, doneTasks, committedOutcome, now, reruns);
     }
 }

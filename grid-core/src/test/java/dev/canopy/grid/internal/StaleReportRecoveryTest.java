@@ -41,7 +41,7 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         UUID b = UUID.randomUUID();
         UUID driver = UUID.randomUUID();
         SubJobRecord running = new SubJobRecord("synthetic-job", "0.3", "0", true, new Slice.IndexSlice(30, 40),
-                List.of(a), a, driver, 2, SubJobState.RUNNING, 10, 1, null, 0, 0, null, 1_000L);
+                List.of(a), a, driver, 2, SubJobState.RUNNING, 10, 1, null, 0, 0, null, 1_000L, 0);
         subjobs.set(running.key(), running);
         List<Object> outcome = List.of(new Partial(45L));
 

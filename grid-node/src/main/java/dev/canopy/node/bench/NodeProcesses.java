@@ -82,6 +82,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
                 .append("bindAddress: 127.0.0.1\n")
                 .append("port: ").append(ports.get(i)).append('\n')
                 .append("portAutoIncrement: false\n")
+                .append("httpPort: 0\n")
                 .append("members:\n");
         for (int port : ports) {
             yaml.append("  - 127.0.0.1:").append(port).append('\n');
@@ -92,7 +93,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
         command.add(heap);
         command.addAll(JVM_FLAGS);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(nodeClassPath());
         command.add("dev.canopy.node.GridCommand");
         command.add("node");
         command.add("--config");
@@ -111,6 +112,20 @@ public final class NodeProcesses implements BenchCommand.Contenders {
         reader.setDaemon(true);
         reader.start();
         return ready;
+    }
+
+    /**
+     * This JVM's class path without Hazelcast's test jar, which test runs carry and which would make
+     * a real member warn about a misconfigured class path.
+     */
+    private static String nodeClassPath() {
+        StringBuilder path = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.matches(".*hazelcast-[^/\\\\]*-tests\\.jar")) {
+                path.append(path.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
+            }
+        }
+        return path.toString();
     }
 
     /** Copies a node's output to its log file and completes {@code ready} at its ready line. */
