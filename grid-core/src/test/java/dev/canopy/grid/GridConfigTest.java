@@ -50,7 +50,7 @@ class GridConfigTest {
         assertEquals(Duration.ofHours(1), config.resultTtl());
         assertEquals(Duration.ofSeconds(1), config.heartbeatInterval());
         assertEquals(Duration.ofSeconds(8), config.maxNoHeartbeat());
-        assertFalse(config.httpEnabled());
+        assertTrue(config.httpEnabled());
         assertEquals(8080, config.httpPort());
         assertTrue(config.metricsEnabled());
     }
@@ -65,7 +65,7 @@ class GridConfigTest {
                 .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2)
                 .workerThreads(3).fanOut(4).leafSize(100).resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
-                .httpEnabled(true).httpPort(0).metricsEnabled(false);
+                .httpEnabled(false).httpPort(0).metricsEnabled(false);
 
         // then
         assertSame(config, returned);
@@ -163,7 +163,7 @@ class GridConfigTest {
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
                 + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, resultTtl=1h, "
-                + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=false, httpPort=8080, metricsEnabled=true}",
+                + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=true, httpPort=8080, metricsEnabled=true}",
                 text);
     }
 
@@ -219,7 +219,7 @@ class GridConfigTest {
                 resultTtl: 5m
                 heartbeatInterval: 500ms
                 maxNoHeartbeat: PT3S
-                httpEnabled: true
+                httpEnabled: false
                 httpPort: 0
                 metricsEnabled: false
                 """);
@@ -235,7 +235,7 @@ class GridConfigTest {
     void whenJsonFileSetsKeys_thenLoadReadsThemAndKeepsDefaultsForTheRest() throws IOException {
         // given
         Path file = write("node.json", """
-                {"fanOut": 4, "members": ["a:5701", "b:5701"], "resultTtl": "2d", "httpEnabled": true}
+                {"fanOut": 4, "members": ["a:5701", "b:5701"], "resultTtl": "2d", "httpEnabled": false}
                 """);
 
         // when
@@ -245,7 +245,7 @@ class GridConfigTest {
         assertEquals(4, config.fanOut());
         assertEquals(List.of("a:5701", "b:5701"), config.members());
         assertEquals(Duration.ofDays(2), config.resultTtl());
-        assertTrue(config.httpEnabled());
+        assertFalse(config.httpEnabled());
         assertEquals(5701, config.port());
     }
 
@@ -548,7 +548,7 @@ class GridConfigTest {
                 Map.entry("backupCount", 2), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
                 Map.entry("leafSize", 100), Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
-                Map.entry("httpEnabled", true), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
+                Map.entry("httpEnabled", false), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
     }
 
     private Path write(String name, String content) throws IOException {

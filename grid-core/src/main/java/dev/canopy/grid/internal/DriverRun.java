@@ -8,6 +8,9 @@ import dev.canopy.grid.internal.Pieces.Partial;
 import dev.canopy.grid.internal.Slice.IndexSlice;
 import dev.canopy.grid.internal.Slice.KeySlice;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * threads. State is guarded by {@code this}; grid calls are made outside the lock.
  */
 final class DriverRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverRun.class);
 
     private final Engine engine;
     private final LocalJob job;
@@ -269,7 +274,12 @@ final class DriverRun {
         UUID target = engine.pickMember(child.group(), self.group(), child.triedOn());
         SubJobRecord moved = engine.maps().subjobs.executeOnKey(child.key(),
                 new Processors.Reassign(child.attempt(), target, engine.localId()));
-        engine.metrics().recovered();
+        if (moved != null && moved.attempt() > child.attempt() && moved.assignee().equals(target)) {
+            engine.metrics().recovered();
+            LOG.info("Job {}: re-delegated {} {} ({} tasks) from member {}, which left, to {} (attempt {})",
+                    self.jobId(), child.leaf() ? "leaf" : "sub-job", child.path(), child.slice().size(),
+                    child.assignee(), target, moved.attempt());
+        }
         return moved != null ? moved : child;
     }
 
