@@ -110,6 +110,7 @@ final class DriverRun {
         for (Map.Entry<SubJobKey, SubJobRecord> e : records.entrySet()) {
             writes.add(engine.maps().subjobs.setAsync(e.getKey(), e.getValue()).toCompletableFuture());
         }
+        writes.add(job.recorded);
         CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
         engine.metrics().delegated(planned.length);
         synchronized (this) {

@@ -240,13 +240,15 @@ public final class Engine {
         JobSpec<Object, Object> decoded = (JobSpec<Object, Object>) Codec.deserialize(spec, classLoader());
         long total = totalOf(decoded);
         JobRecord record = submitted.started(localId, total, System.currentTimeMillis());
-        CompletableFuture<Void> specWritten = maps.specs.setAsync(jobId, spec).toCompletableFuture();
-        maps.jobs.set(jobId, record);
-        specWritten.join();
-        LocalJob job = new LocalJob(jobId, decoded);
+        CompletableFuture<Void> recorded = CompletableFuture.allOf(
+                maps.specs.setAsync(jobId, spec).toCompletableFuture(),
+                maps.jobs.setAsync(jobId, record).toCompletableFuture());
+        LocalJob job = new LocalJob(jobId, decoded, recorded);
         LocalJob raced = localJobs.putIfAbsent(jobId, job);
-        LocalJob local = raced != null ? raced : job;
-        driverPool.execute(() -> drive(local, record, null, 1));
+        // the root is planned and its children written while the job's own records are written;
+        // DriverRun dispatches nothing before both are durable
+        drive(raced != null ? raced : job, record, null, 1);
+        recorded.join();
     }
 
     /**
@@ -282,6 +284,7 @@ public final class Engine {
         try {
             scheduleTimeout(taken);
             if (taken.total() == 0) {
+                job.recorded.join();
                 completeJob(job, List.of(new Partial(job.spec.reducer().identity())));
                 return;
             }
@@ -487,10 +490,19 @@ public final class Engine {
     }
 
     void commitLeaf(LocalJob job, SubJobRecord leaf, long done, List<Object> outcome) {
-        SubJobRecord committed = maps.subjobs.executeOnKey(leaf.key(),
-                new Processors.Commit(leaf.attempt(), leaf.assignee(), done, outcome));
+        commitAndReport(leaf, done, outcome);
+    }
+
+    /**
+     * Commits an outcome to the sub-job's record, then reports it to the parent the record names
+     * (which may be a driver that adopted this child meanwhile). A commit refused as stale reports
+     * nothing: a decision is durable before anyone relies on it (DESIGN principle 2).
+     */
+    private void commitAndReport(SubJobRecord self, long done, List<Object> outcome) {
+        SubJobRecord committed = maps.subjobs.executeOnKey(self.key(),
+                new Processors.Commit(self.attempt(), self.assignee(), done, outcome));
         if (committed != null) {
-            report(committed, outcome);
+            report(committed, committed.reportTo(), outcome);
         }
     }
 
@@ -506,15 +518,10 @@ public final class Engine {
             completeJob(job, outcome);
             return;
         }
-        SubJobRecord committed = maps.subjobs.executeOnKey(self.key(),
-                new Processors.Commit(self.attempt(), self.assignee(), 0, outcome));
-        if (committed != null) {
-            report(committed, outcome);
-        }
+        commitAndReport(self, 0, outcome);
     }
 
-    private void report(SubJobRecord committed, List<Object> outcome) {
-        UUID parent = committed.reportTo();
+    private void report(SubJobRecord committed, UUID parent, List<Object> outcome) {
         if (parent == null) {
             return;
         }

@@ -54,6 +54,8 @@ public final class GridAccess {
     private static final Logger LOG = LoggerFactory.getLogger(GridAccess.class);
     private static final long SUBMIT_TIMEOUT_SECONDS = 60;
     private static final long RESULT_POLL_SECONDS = 2;
+    private static final int SETTLE_TRIES = 50;
+    private static final long SETTLE_MILLIS = 100;
 
     private final HazelcastInstance hz;
     private final GridMaps maps;
@@ -251,7 +253,7 @@ public final class GridAccess {
         if (outcome.state() != JobState.COMPLETED) {
             maps.control.executeOnAllMembers(new Messages.CancelJob(id));
         }
-        cleanup.execute(() -> finish(id, outcome));
+        cleanup.execute(() -> finish(id, outcome, 0));
         return true;
     }
 
@@ -260,12 +262,19 @@ public final class GridAccess {
      * result and drops its spec. Off the caller's thread: the result is what handles wait for, and
      * the rest is recomputable from the records until it is done.
      */
-    private void finish(String id, JobOutcome outcome) {
+    private void finish(String id, JobOutcome outcome, int tries) {
         JobRecord record = maps.jobs.get(id);
         if (record == null) {
             return;
         }
-        JobProgress progress = liveProgress(id, record);
+        Tree tree = tree(id, record);
+        if (outcome.state() == JobState.COMPLETED && tree.unsettledLeaves() > 0 && tries < SETTLE_TRIES) {
+            // leaves report before their commits land: give those a moment, so the finished records are final
+            cleanup.schedule(() -> finish(id, outcome, tries + 1), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        JobProgress live = tree.progress();
+        JobProgress progress = outcome.state() == JobState.COMPLETED ? completed(live) : live;
         maps.subjobs.executeOnKey(new SubJobKey(id, SubJobKey.ROOT), new Processors.RootEnded());
         maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
                 outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));
@@ -288,11 +297,32 @@ public final class GridAccess {
     }
 
     private JobProgress progressOf(JobRecord r) {
-        return r.progress() != null ? r.progress() : liveProgress(r.id(), r);
+        if (r.progress() != null) {
+            return r.progress();
+        }
+        JobProgress live = liveProgress(r.id(), r);
+        JobOutcome outcome = maps.results.get(r.id());
+        return outcome != null && outcome.state() == JobState.COMPLETED ? completed(live) : live;
+    }
+
+    /**
+     * The progress of a completed job: every task is done (or failed for good). Leaves report before
+     * their commits land, so the records alone may still lag behind the result for a moment.
+     */
+    private static JobProgress completed(JobProgress live) {
+        return new JobProgress(live.total(), live.total(), live.failed(), live.retried(), 0, live.depth(), live.leaves());
+    }
+
+    private JobProgress liveProgress(String id, JobRecord r) {
+        return tree(id, r).progress();
+    }
+
+    /** A job's progress from its records, and how many of its leaves have not committed yet. */
+    private record Tree(JobProgress progress, int unsettledLeaves) {
     }
 
     /** Sums the job's leaf records: one query of one partition. */
-    private JobProgress liveProgress(String id, JobRecord r) {
+    private Tree tree(String id, JobRecord r) {
         Collection<SubJobRecord> records = maps.subjobs.values(
                 Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         long done = 0;
@@ -301,6 +331,7 @@ public final class GridAccess {
         long leafTasks = 0;
         int depth = 0;
         int leaves = 0;
+        int unsettled = 0;
         for (SubJobRecord s : records) {
             depth = Math.max(depth, SubJobKey.depth(s.path()));
             if (!s.leaf()) {
@@ -313,12 +344,14 @@ public final class GridAccess {
             retried += retry ? size : (long) s.reruns() * size;
             if (s.state() == SubJobState.DONE) {
                 done += s.done();
-            } else if (s.state() == SubJobState.RUNNING) {
-                running += size;
+            } else {
+                unsettled++;
+                running += s.state() == SubJobState.RUNNING ? size : 0;
             }
         }
         long total = r.total() >= 0 ? r.total() : leafTasks;
-        return new JobProgress(total, done + r.failureCount(), r.failureCount(), retried, running, depth, leaves);
+        return new Tree(new JobProgress(total, done + r.failureCount(), r.failureCount(), retried, running, depth, leaves),
+                unsettled);
     }
 
     @SuppressWarnings("unchecked")
