@@ -2,13 +2,18 @@ package dev.canopy.node;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExampleCommandTest {
+
+    /** A plain progress line of the job named pi, of 20,000 tasks. */
+    static final Pattern PI_PROGRESS = Pattern.compile("pi +\\d+%  [\\d,]+/20,000 tasks  [\\d,]+ tasks/s  .*");
 
     @Test
     void whenExamplePiRuns_thenItPrintsAnEstimateCloseToPiAndExitsZero() {
@@ -31,5 +36,41 @@ class ExampleCommandTest {
         assertEquals(GridCommand.BAD_INPUT, run.code(), run::toString);
         assertEquals(1, run.errLines().size(), run::toString);
         assertTrue(run.err().startsWith("example pi: --tasks must be between 1 and "), run::toString);
+    }
+
+    @Test
+    void whenExamplePiRunsWithoutATty_thenPlainProgressLinesNameTheJobBeforeItsResult() {
+        // when: CommandRun's output is not a TTY
+        CommandRun run = CommandRun.of("example", "pi", "--tasks", "20000");
+
+        // then: the job's final progress line ends before the example prints its estimate
+        assertEquals(GridCommand.OK, run.code(), run::toString);
+        List<String> lines = run.outLines();
+        int done = indexOf(lines, "pi 100%  20,000/20,000 tasks  ");
+        assertTrue(done >= 0, run::toString);
+        assertTrue(lines.get(done).matches("pi 100%  20,000/20,000 tasks  [\\d,]+ tasks/s  done in \\S+"), run::toString);
+        int estimate = indexOf(lines, lines.stream().filter(l -> l.contains("-> estimate")).findFirst().orElse("?"));
+        assertTrue(estimate > done, run::toString);
+        assertTrue(lines.stream().filter(l -> l.startsWith("pi ")).allMatch(l -> PI_PROGRESS.matcher(l).matches()),
+                run::toString);
+        assertFalse(run.out().contains("\r"), "no redrawn bar when not a TTY");
+    }
+
+    @Test
+    void whenExampleIsQuiet_thenNoProgressLines() {
+        CommandRun run = CommandRun.of("example", "pi", "--tasks", "20000", "--quiet");
+
+        assertEquals(GridCommand.OK, run.code(), run::toString);
+        assertTrue(run.out().contains("OK: pi ~ "), run::toString);
+        assertTrue(run.outLines().stream().noneMatch(l -> PI_PROGRESS.matcher(l).matches()), run::toString);
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 final class NodeProcess implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile(
-            Pattern.quote(NodeCommand.READY) + " member (\\S+) at (\\S+) \\(cluster '(.*)'\\)");
+            Pattern.quote(NodeCommand.READY) + " member (\\S+) at (\\S+) \\(cluster '([^']*)'\\)(?:, status at (\\S+))?");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(20);
 

@@ -78,6 +78,38 @@ class ProgressBarTest {
     }
 
     @Test
+    void whenTtyIsCleared_thenTheLineIsErasedAndTheNextUpdateDrawsItAfresh() {
+        // given
+        ProgressBar bar = bar(ProgressBar.Mode.TTY);
+        bar.start();
+        bar.update(10, 100);
+        String drawn = printed();
+        bytes.reset();
+
+        // when: other output takes the line, then the bar is updated
+        bar.clear();
+        out.print("pi: halfway" + System.lineSeparator());
+        bar.update(10, 100);
+
+        // then
+        assertEquals("\r" + " ".repeat(drawn.length() - 1) + "\r" + "pi: halfway" + System.lineSeparator() + drawn,
+                printed());
+    }
+
+    @Test
+    void whenPlainIsCleared_thenNothingIsPrinted() {
+        ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
+        bar.start();
+        advanceMillis(2_000);
+        bar.update(10, 100);
+        bytes.reset();
+
+        bar.clear();
+
+        assertEquals("", printed());
+    }
+
+    @Test
     void whenPlain_thenALineAtMostEveryTwoSecondsWithoutTheBar() {
         // given
         ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
