@@ -4,6 +4,7 @@ import dev.canopy.examples.Example;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code grid example NAME [ARGS...]}: runs an example on a cluster of {@value #NODES} nodes embedded
  * in this JVM (see {@link EmbeddedCluster}), configured by the defaults and any {@code CANOPY_*} /
- * {@code canopy.*} overrides. Exits 0 when the example's result passes its own check, 1 when it
- * does not, 2 for an unknown example or arguments it refuses.
+ * {@code canopy.*} overrides, showing the progress of the jobs it submits unless {@code --quiet} (a
+ * bar on a terminal, else a line every few seconds). Exits 0 when the example's result passes its
+ * own check, 1 when it does not, 2 for an unknown example or arguments it refuses.
  */
 @Command(name = ExampleCommand.NAME, mixinStandardHelpOptions = true,
         description = {"Runs an example on a cluster of 3 nodes embedded in this JVM; no running cluster needed.",
@@ -32,6 +34,9 @@ final class ExampleCommand implements Callable<Integer> {
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "The example's own options.")
     private List<String> args = new ArrayList<>();
+
+    @Option(names = "--quiet", description = "No progress bar for the example's jobs.")
+    private boolean quiet;
 
     ExampleCommand(Io io) {
         this.io = io;
@@ -54,7 +59,7 @@ final class ExampleCommand implements Callable<Integer> {
         try (EmbeddedCluster cluster = EmbeddedCluster.start(NODES, base)) {
             io.out().printf("example %s: cluster '%s' at %s%n", name, cluster.clusterName(),
                     String.join(", ", cluster.addresses()));
-            return ExampleRunner.run(NAME, example.get(), cluster.nodes().get(0), args, io);
+            return ExampleRunner.run(NAME, example.get(), cluster.nodes().get(0), args, io, quiet);
         } catch (IllegalStateException e) {
             io.err().println("example " + name + ": could not start the embedded cluster: " + Errors.oneLine(e));
             return GridCommand.FAILED;

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>Thread-safe: {@link #update} and {@link #finish} may be called from any thread. The rate is the
+ * <p>Thread-safe: {@link #update}, {@link #clear} and {@link #finish} may be called from any thread. The rate is the
  * average since the first update, so it does not jump when leaves commit in bursts.
  */
 public final class ProgressBar {
@@ -109,6 +109,23 @@ public final class ProgressBar {
         }
     }
 
+    /**
+     * Whether an {@link #update} now would show anything: in {@link Mode#TTY} until finished, in
+     * {@link Mode#PLAIN} once a line is due, never in {@link Mode#QUIET}. A poller asks before it
+     * reads progress, which can cost a grid call.
+     */
+    public synchronized boolean due() {
+        if (finished) {
+            return false;
+        }
+        return switch (mode) {
+            case TTY -> true;
+            case PLAIN -> startNanos < 0
+                    || nanoClock.getAsLong() - lastLineNanos >= TimeUnit.MILLISECONDS.toNanos(PLAIN_INTERVAL_MILLIS);
+            case QUIET -> false;
+        };
+    }
+
     /** Shows the final state and ends the line; later updates are ignored. Idempotent. */
     public synchronized void finish(long done, long total) {
         if (finished) {
@@ -129,7 +146,21 @@ public final class ProgressBar {
     }
 
     /**
-     * Polls {@code progress} every {@value #POLL_INTERVAL_MILLIS} ms on a daemon thread and shows it,
+     * Erases the {@link Mode#TTY} line and leaves the cursor at its start, so other output can take
+     * the line; the next {@link #update} draws the bar again. The other modes print whole lines, so
+     * there is nothing to erase.
+     */
+    public synchronized void clear() {
+        if (mode == Mode.TTY && lastWidth > 0 && !finished) {
+            out.print("\r" + " ".repeat(lastWidth) + "\r");
+            out.flush();
+            lastWidth = 0;
+        }
+    }
+
+    /**
+     * Polls {@code progress} every {@value #POLL_INTERVAL_MILLIS} ms on a daemon thread and shows it
+     * (in PLAIN mode only when a line is {@linkplain #due due}),
      * until the returned handle is closed, which takes a last snapshot and {@linkplain #finish finishes}.
      * A snapshot that fails (the grid went away) is skipped.
      */
@@ -143,7 +174,7 @@ public final class ProgressBar {
         start();
         if (mode != Mode.QUIET) {
             poller.scheduleWithFixedDelay(() -> {
-                JobProgress p = snapshot(progress);
+                JobProgress p = due() ? snapshot(progress) : null;
                 if (p != null) {
                     update(p.done(), p.total());
                 }
@@ -187,7 +218,7 @@ public final class ProgressBar {
         lastWidth = line.length();
     }
 
-    /** One line: label, bar (TTY only), percent, done/total, rate and ETA. */
+    /** One line: label, bar (TTY only), percent, done/total, rate and ETA (or the time taken, once finished). */
     String render(long done, long total, long now) {
         double seconds = (now - startNanos) / 1e9;
         double fraction = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
@@ -204,7 +235,8 @@ public final class ProgressBar {
         double rate = seconds > 0 ? done / seconds : 0;
         line.append(String.format(Locale.ROOT, "  %,.0f tasks/s", rate));
         if (total > 0 && done >= total) {
-            line.append("  done in ").append(duration(seconds));
+            // every task done, but the job may still be combining results until it ends
+            line.append(finished ? "  done in " + duration(seconds) : "  finishing");
         } else {
             line.append("  ETA ").append(rate > 0 && total > 0 ? duration((total - done) / rate) : "--");
         }

@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code grid submit EXAMPLE [ARGS...] [--client FILE]}: runs an example through a
- * {@link GridClient} against a running cluster. Exits 0 when the example's result passes its own
+ * {@code grid submit EXAMPLE [ARGS...] [--client FILE] [--quiet]}: runs an example through a
+ * {@link GridClient} against a running cluster, showing the progress of the jobs it submits unless
+ * {@code --quiet} (a bar on a terminal, else a line every few seconds). Exits 0 when the example's result passes its own
  * check, 1 when it does not or the cluster cannot be reached, 2 for an unknown example, arguments it
  * refuses or a bad client configuration.
  */
@@ -39,6 +40,9 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Client configuration, YAML or JSON, e.g. config/client.yaml;"
                     + " by default cluster 'canopy' at 127.0.0.1:5701.")
     private Path client;
+
+    @Option(names = "--quiet", description = "No progress bar for the example's jobs.")
+    private boolean quiet;
 
     SubmitCommand(Io io) {
         this.io = io;
@@ -65,7 +69,7 @@ final class SubmitCommand implements Callable<Integer> {
             return GridCommand.FAILED;
         }
         try (grid) {
-            return ExampleRunner.run(NAME, example.get(), grid, args, io);
+            return ExampleRunner.run(NAME, example.get(), grid, args, io, quiet);
         }
     }
 }

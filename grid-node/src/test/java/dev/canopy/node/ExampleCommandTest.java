@@ -46,10 +46,10 @@ class ExampleCommandTest {
         // then: the job's final progress line ends before the example prints its estimate
         assertEquals(GridCommand.OK, run.code(), run::toString);
         List<String> lines = run.outLines();
-        int done = indexOf(lines, "pi 100%  20,000/20,000 tasks  ");
+        int done = indexOf(lines, "pi 100%  20,000/20,000 tasks  ", " done in ");
         assertTrue(done >= 0, run::toString);
         assertTrue(lines.get(done).matches("pi 100%  20,000/20,000 tasks  [\\d,]+ tasks/s  done in \\S+"), run::toString);
-        int estimate = indexOf(lines, lines.stream().filter(l -> l.contains("-> estimate")).findFirst().orElse("?"));
+        int estimate = indexOf(lines, "pi: ", " hits -> estimate ");
         assertTrue(estimate > done, run::toString);
         assertTrue(lines.stream().filter(l -> l.startsWith("pi ")).allMatch(l -> PI_PROGRESS.matcher(l).matches()),
                 run::toString);
@@ -65,9 +65,10 @@ class ExampleCommandTest {
         assertTrue(run.outLines().stream().noneMatch(l -> PI_PROGRESS.matcher(l).matches()), run::toString);
     }
 
-    private static int indexOf(List<String> lines, String prefix) {
+    /** The index of the first line starting with {@code prefix} and containing {@code part}, or -1. */
+    private static int indexOf(List<String> lines, String prefix, String part) {
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(prefix)) {
+            if (lines.get(i).startsWith(prefix) && lines.get(i).contains(part)) {
                 return i;
             }
         }

@@ -132,6 +132,20 @@ class ProgressBarTest {
     }
 
     @Test
+    void whenEveryTaskIsDoneBeforeTheJobEnds_thenTheLineSaysFinishingUntilFinish() {
+        ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
+        bar.start();
+        advanceMillis(2_000);
+
+        bar.update(100, 100);
+        advanceMillis(1_000);
+        bar.finish(100, 100);
+
+        assertEquals("pi 100%  100/100 tasks  50 tasks/s  finishing" + System.lineSeparator()
+                + "pi 100%  100/100 tasks  33 tasks/s  done in 3s" + System.lineSeparator(), printed());
+    }
+
+    @Test
     void whenQuiet_thenNothingIsPrinted() {
         ProgressBar bar = bar(ProgressBar.Mode.QUIET);
         bar.start();
