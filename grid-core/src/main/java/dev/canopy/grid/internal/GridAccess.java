@@ -321,37 +321,13 @@ public final class GridAccess {
     private record Tree(JobProgress progress, int unsettledLeaves) {
     }
 
-    /** Sums the job's leaf records: one query of one partition. */
+    /** Sums the job's leaf records where they live: one aggregation over one partition. */
     private Tree tree(String id, JobRecord r) {
-        Collection<SubJobRecord> records = maps.subjobs.values(
+        ProgressAggregator.Sums sums = maps.subjobs.aggregate(new ProgressAggregator(),
                 Predicates.partitionPredicate(id, new Processors.OfJob(id)));
-        long done = 0;
-        long retried = 0;
-        long running = 0;
-        long leafTasks = 0;
-        int depth = 0;
-        int leaves = 0;
-        int unsettled = 0;
-        for (SubJobRecord s : records) {
-            depth = Math.max(depth, SubJobKey.depth(s.path()));
-            if (!s.leaf()) {
-                continue;
-            }
-            leaves++;
-            boolean retry = s.taskAttempts() > 1;
-            long size = s.slice().size();
-            leafTasks += retry ? 0 : size;
-            retried += retry ? size : (long) s.reruns() * size;
-            if (s.state() == SubJobState.DONE) {
-                done += s.done();
-            } else {
-                unsettled++;
-                running += s.state() == SubJobState.RUNNING ? size : 0;
-            }
-        }
-        long total = r.total() >= 0 ? r.total() : leafTasks;
-        return new Tree(new JobProgress(total, done + r.failureCount(), r.failureCount(), retried, running, depth, leaves),
-                unsettled);
+        long total = r.total() >= 0 ? r.total() : sums.leafTasks();
+        return new Tree(new JobProgress(total, sums.done() + r.failureCount(), r.failureCount(), sums.retried(),
+                sums.running(), sums.depth(), sums.leaves()), sums.unsettled());
     }
 
     @SuppressWarnings("unchecked")
