@@ -1,6 +1,7 @@
 package dev.canopy.node;
 
 import dev.canopy.grid.GridClient;
+import dev.canopy.node.bench.NodeProcesses;
 import dev.canopy.grid.IndexTask;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
@@ -61,6 +62,8 @@ class MemberRestartIT {
         // given: three nodes and a job of about 10 s on their six worker threads
         cluster = ProcessCluster.start(dir, 3);
         try (GridClient client = GridClient.connect(cluster.clientConfig())) {
+            // a member killed before the backups are in sync could take the only copy of a record with it
+            NodeProcesses.awaitSafe(client.hazelcast(), Duration.ofSeconds(60));
             JobHandle<Long> handle = client.submit(Job.range(0, TASKS, new SlowTask(TASK_MILLIS))
                     .reduce(Reducers.sumLong()).name("it-restart").build());
             UUID topDriver = awaitRunning(client, handle);

@@ -65,6 +65,7 @@ public final class Engine {
     private static final int MAX_LEAF_RERUNS = 5;
     private static final long STEAL_INTERVAL_MILLIS = 100;
     private static final int MAX_DRIVE_ATTEMPTS = 3;
+    private static final long LOST_JOB_GRACE_MILLIS = 10_000;
 
     private final HazelcastInstance hz;
     private final Grid grid;
@@ -782,8 +783,22 @@ public final class Engine {
         if (localJobs.isEmpty()) {
             return;
         }
-        for (String jobId : maps.results.getAll(new HashSet<>(localJobs.keySet())).keySet()) {
+        Set<String> ids = new HashSet<>(localJobs.keySet());
+        for (String jobId : maps.results.getAll(ids).keySet()) {
             jobEnded(jobId);
+            ids.remove(jobId);
+        }
+        // a job whose record is gone too was lost with more members than backupCount: stop its work here
+        long now = System.currentTimeMillis();
+        ids.removeIf(id -> localJobs.get(id) == null || now - localJobs.get(id).createdMillis < LOST_JOB_GRACE_MILLIS);
+        if (!ids.isEmpty()) {
+            Set<String> present = maps.jobs.getAll(ids).keySet();
+            for (String jobId : ids) {
+                if (!present.contains(jobId)) {
+                    LOG.warn("Job {} is gone from the grid (its record was lost); dropping its work here", jobId);
+                    jobEnded(jobId);
+                }
+            }
         }
     }
 

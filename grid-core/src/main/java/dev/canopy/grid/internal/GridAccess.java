@@ -55,6 +55,7 @@ public final class GridAccess {
     private static final long SUBMIT_TIMEOUT_SECONDS = 60;
     private static final long RESULT_POLL_SECONDS = 2;
     private static final int SETTLE_TRIES = 50;
+    private static final long LOST_AFTER_MILLIS = 4_000;
     private static final long SETTLE_MILLIS = 100;
 
     private final HazelcastInstance hz;
@@ -63,6 +64,9 @@ public final class GridAccess {
     private final long resultTtlMillis;
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    /** Jobs whose submit call has not returned: their records may not be written yet. */
+    private final Set<String> submitting = ConcurrentHashMap.newKeySet();
     private UUID resultListener;
     private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread t = new Thread(runnable, "canopy-job-cleanup");
@@ -88,14 +92,44 @@ public final class GridAccess {
      */
     private void pollWaiting() {
         if (waiting.isEmpty()) {
+            missingSince.clear();
             return;
         }
         try {
-            for (Map.Entry<String, JobOutcome> e : maps.results.getAll(new HashSet<>(waiting.keySet())).entrySet()) {
+            Set<String> ids = new HashSet<>(waiting.keySet());
+            Map<String, JobOutcome> ended = maps.results.getAll(ids);
+            for (Map.Entry<String, JobOutcome> e : ended.entrySet()) {
                 deliver(e.getKey(), e.getValue());
             }
+            ids.removeAll(ended.keySet());
+            failLostJobs(ids);
         } catch (RuntimeException e) {
             LOG.debug("Could not poll for job results; next try in {} s", RESULT_POLL_SECONDS, e);
+        }
+    }
+
+    /**
+     * A job whose record and result are both gone, twice a few seconds apart, was lost: its records
+     * were on more members than {@code backupCount} that left at once (or before their backups were
+     * in sync). Its handles fail rather than wait for ever.
+     */
+    private void failLostJobs(Set<String> unfinished) {
+        Set<String> present = unfinished.isEmpty() ? Set.of() : maps.jobs.getAll(unfinished).keySet();
+        long now = System.currentTimeMillis();
+        missingSince.keySet().retainAll(unfinished);
+        for (String id : unfinished) {
+            if (present.contains(id) || submitting.contains(id)) {
+                missingSince.remove(id);
+                continue;
+            }
+            long since = missingSince.computeIfAbsent(id, k -> now);
+            if (now - since >= LOST_AFTER_MILLIS && maps.results.get(id) == null) {
+                missingSince.remove(id);
+                LOG.warn("Job {} was lost: its record and result are gone from the grid", id);
+                deliver(id, new JobOutcome(JobState.FAILED, null, new RetriableGridException("job " + id
+                        + " was lost: its records were on members that left together before their backups were"
+                        + " in sync (more than backupCount at once); submit it again", null), List.of()));
+            }
         }
     }
 
@@ -134,12 +168,15 @@ public final class GridAccess {
         byte[] bytes = Codec.serialize(spec, "job '" + spec.name() + "'");
         JobId id = JobId.newId();
         String key = id.toString();
+        submitting.add(key);
         JobFuture<R> future = watch(key);
         try {
             sender.accept(JobRecord.submitted(key, spec, localId, System.currentTimeMillis()), bytes);
         } catch (RuntimeException e) {
             waiting.remove(key);
             throw e;
+        } finally {
+            submitting.remove(key);
         }
         return new JobHandleImpl<>(id, this, future);
     }

@@ -14,6 +14,7 @@ final class LocalJob {
     final JobSpec<Object, Object> spec;
     /** Completes when the job's own records are durable; nothing is dispatched before. */
     final CompletableFuture<Void> recorded;
+    final long createdMillis = System.currentTimeMillis();
     final Map<String, DriverRun> drivers = new ConcurrentHashMap<>();
     private volatile boolean cancelled;
 

@@ -67,6 +67,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
                 log.println("  " + r.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
             nodes.connect();
+            nodes.awaitSafe();
             return nodes;
         } catch (Exception e) {
             nodes.close();
@@ -157,6 +158,34 @@ public final class NodeProcesses implements BenchCommand.Contenders {
             members.add("127.0.0.1:" + port);
         }
         client = GridClient.connect(GridClientConfig.defaults().clusterName(clusterName).members(members));
+    }
+
+    /**
+     * Waits, with a deadline, until every partition's backups are in sync: a member killed before
+     * that may take the only copy of some records with it, which no grid survives.
+     */
+    public void awaitSafe() {
+        awaitSafe(client.hazelcast(), READY_TIMEOUT);
+    }
+
+    /** {@link #awaitSafe()} for any member or client of a cluster. */
+    public static void awaitSafe(HazelcastInstance hz, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (hz.getExecutorService("canopy.probe").submit(new Probes.ClusterSafe())
+                        .get(10, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (Exception e) {
+                // a member may be leaving or joining; ask again
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new IllegalStateException("the cluster did not become safe (backups in sync) within "
+                + timeout.toSeconds() + " s");
     }
 
     /** Kills node {@code i} at once, as {@code kill -9} would. */

@@ -41,4 +41,19 @@ final class Probes {
             return new long[] {ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()};
         }
     }
+
+    /** Whether every partition's backups are in sync on the member's cluster (no migration running). */
+    static final class ClusterSafe implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+        private transient HazelcastInstance hz;
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+            this.hz = hazelcastInstance;
+        }
+
+        @Override
+        public Boolean call() {
+            return hz.getPartitionService().isClusterSafe();
+        }
+    }
 }

@@ -145,6 +145,8 @@ public final class ChaosCommand implements java.util.concurrent.Callable<Integer
                 if (restarted != null) {
                     restarted.get(60, TimeUnit.SECONDS);
                 }
+                // one kill at a time is what backupCount 1 promises to survive: wait for the backups to catch up
+                cluster.awaitSafe();
             }
             Collections.sort(delays);
             double median = delays.isEmpty() ? 0 : delays.get(delays.size() / 2);
