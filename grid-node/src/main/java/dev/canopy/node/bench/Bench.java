@@ -128,12 +128,18 @@ final class Bench {
     }
 
     Scale scale(long tasks) throws Exception {
+        // the top driver is known only once the job runs, so every member's counters are read before
+        java.util.Map<java.util.UUID, long[]> before = new java.util.HashMap<>();
+        java.util.Map<java.util.UUID, Long> heapBefore = new java.util.HashMap<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            before.put(m.getUuid(), probe(m, new Probes.Counters()));
+            heapBefore.put(m.getUuid(), probe(m, new Probes.LiveHeap())[0]);
+        }
+        long start = System.nanoTime();
         JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.CanopyTask(0))
                 .reduce(Reducers.sumLong()).name("scale").build());
-        long start = System.nanoTime();
         Member driver = awaitTopDriver(job);
-        long[] before = probe(driver, new Probes.Counters());
-        long baseline = probe(driver, new Probes.LiveHeap())[0];
+        long baseline = heapBefore.get(driver.getUuid());
         long peak = baseline;
         while (!job.result().isDone()) {
             peak = Math.max(peak, probe(driver, new Probes.LiveHeap())[0]);
@@ -148,9 +154,10 @@ final class Bench {
         checked("canopy", tasks, sum, start);
         peak = Math.max(peak, probe(driver, new Probes.LiveHeap())[0]);
         long[] after = probe(driver, new Probes.Counters());
+        long[] was = before.get(driver.getUuid());
         var progress = job.progress();
-        return new Scale(tasks, progress.depth(), progress.leaves(), (after[0] - before[0]) + (after[1] - before[1]),
-                after[2] - before[2], Math.max(0, peak - baseline), seconds);
+        return new Scale(tasks, progress.depth(), progress.leaves(), (after[0] - was[0]) + (after[1] - was[1]),
+                after[2] - was[2], Math.max(0, peak - baseline), seconds);
     }
 
     private Member awaitTopDriver(JobHandle<Long> job) throws InterruptedException {
