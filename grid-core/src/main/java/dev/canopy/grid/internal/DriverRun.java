@@ -85,8 +85,8 @@ final class DriverRun {
     /** True when there was nothing to split, so the run is finished already. */
     @SuppressWarnings("unchecked")
     private boolean plan(List<SubJobRecord> toDispatch) {
-        Splitter splitter = engine.splitter(job.spec, self.leafSize());
-        List<Splitter.Child> plan = splitter.split(self.slice(), engine.liveGroup(self.group()));
+        Splitter splitter = engine.placement().splitter(job.spec, self.leafSize());
+        List<Splitter.Child> plan = splitter.split(self.slice(), engine.placement().liveGroup(self.group()));
         long now = System.currentTimeMillis();
         int firstAttempt = (self.attempt() - 1) * 1000 + 1;
         Map<SubJobKey, SubJobRecord> records = new LinkedHashMap<>();
@@ -144,7 +144,7 @@ final class DriverRun {
         for (int i = 0; i < n; i++) {
             SubJobRecord child = found.get(keys.get(i));
             if (child.state() != SubJobState.DONE) {
-                child = engine.isLive(child.assignee())
+                child = engine.placement().isLive(child.assignee())
                         ? engine.maps().subjobs.executeOnKey(child.key(), new Processors.Adopt(engine.localId()))
                         : reassign(child);
             }
@@ -153,7 +153,8 @@ final class DriverRun {
                 done[i] = new ArrayList<>(child.outcome());
             } else {
                 waiting++;
-                if (!engine.isLive(child.assignee()) || !child.assignee().equals(found.get(keys.get(i)).assignee())) {
+                if (!engine.placement().isLive(child.assignee())
+                        || !child.assignee().equals(found.get(keys.get(i)).assignee())) {
                     toDispatch.add(child);
                 }
             }
@@ -236,7 +237,7 @@ final class DriverRun {
             SubJobRecord current = now.getOrDefault(known.key(), known);
             if (current.state() == SubJobState.DONE) {
                 onChildDone(current.path(), current.attempt(), current.outcome());
-            } else if (!engine.isLive(current.assignee())) {
+            } else if (!engine.placement().isLive(current.assignee())) {
                 SubJobRecord moved = reassign(current);
                 if (moved.state() == SubJobState.DONE) {
                     onChildDone(moved.path(), moved.attempt(), moved.outcome());
@@ -272,7 +273,7 @@ final class DriverRun {
     }
 
     private SubJobRecord reassign(SubJobRecord child) {
-        UUID target = engine.pickMember(child.group(), self.group(), child.triedOn());
+        UUID target = engine.placement().pickMember(child.group(), self.group(), child.triedOn());
         SubJobRecord moved = engine.maps().subjobs.executeOnKey(child.key(),
                 new Processors.Reassign(child.attempt(), target, engine.localId()));
         if (moved != null && moved.attempt() > child.attempt() && moved.assignee().equals(target)) {
@@ -297,7 +298,7 @@ final class DriverRun {
                 failures.add(failed);
                 continue;
             }
-            UUID target = engine.pickMember(List.of(), self.group(), hole.triedOn());
+            UUID target = engine.placement().pickMember(List.of(), self.group(), hole.triedOn());
             SubJobRecord retry = new SubJobRecord(self.jobId(), self.path() + ".r" + self.attempt() + "-" + (retrySeq++),
                     self.path(), true, singleTask(hole.task()), List.of(target), target, engine.localId(), 1,
                     SubJobState.ASSIGNED, self.leafSize(), hole.attempts() + 1, Set.copyOf(hole.triedOn()), 0, 0,
@@ -318,7 +319,7 @@ final class DriverRun {
 
     private void afterChange(List<SubJobRecord> toDispatch, List<Failed> failures, boolean ready) {
         if (!failures.isEmpty()) {
-            engine.recordFailures(job, failures);
+            engine.lifecycle().recordFailures(job, failures);
         }
         List<SubJobRecord> retriesToWrite = new ArrayList<>();
         for (SubJobRecord r : toDispatch) {
@@ -351,7 +352,7 @@ final class DriverRun {
                 acc = fold(reducer, acc, outcome, failed);
             }
         } catch (RuntimeException e) {
-            engine.failOnReducer(job.jobId, e);
+            engine.lifecycle().failOnReducer(job.jobId, e);
             return;
         }
         List<Object> outcome = new ArrayList<>(1 + failed.size());

@@ -69,7 +69,7 @@ final class LeafRun implements Runnable {
                 return;
             }
         } catch (ReducerFailed e) {
-            engine.failOnReducer(job.jobId, e.getCause());
+            engine.lifecycle().failOnReducer(job.jobId, e.getCause());
             return;
         } catch (RuntimeException e) {
             // reading the leaf's data failed (a partition migrating, a member leaving): run it again
@@ -95,7 +95,7 @@ final class LeafRun implements Runnable {
         }
         for (int partition : ((PartitionSlice) slice).partitions()) {
             Set<Map.Entry<Object, Object>> entries = map.entrySet(
-                    Predicates.partitionPredicate(engine.partitionKey(partition), Predicates.alwaysTrue()));
+                    Predicates.partitionPredicate(engine.placement().partitionKey(partition), Predicates.alwaysTrue()));
             List<Object> keys = new ArrayList<>(entries.size());
             Map<Object, Object> values = new java.util.HashMap<>(entries.size() * 2);
             for (Map.Entry<Object, Object> e : entries) {

@@ -76,7 +76,7 @@ final class Messages {
                         + " owns job " + record.id() + " but runs no Canopy engine: every member needs a GridNode");
             }
             engine.metrics().received();
-            engine.acceptJob(record, spec);
+            engine.lifecycle().acceptJob(record, spec);
             return true;
         }
 
@@ -98,7 +98,7 @@ final class Messages {
 
         @Override
         void deliver(Engine engine) {
-            engine.startJob(jobId, leaving);
+            engine.lifecycle().startJob(jobId, leaving);
         }
 
         @Override
@@ -184,7 +184,7 @@ final class Messages {
 
         @Override
         void deliver(Engine engine) {
-            engine.giveLeaves(thief, wanted);
+            engine.handOver().giveLeaves(thief, wanted);
         }
 
         @Override
