@@ -1,5 +1,7 @@
 package dev.canopy.grid;
 
+import dev.canopy.grid.internal.LongAccumulator;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,13 +84,15 @@ public final class Reducers {
                 Objects.requireNonNull(accumulator, "accumulator"), Objects.requireNonNull(combiner, "combiner"));
     }
 
-    private static final class SumLong<T extends Number> implements Reducer<T, Long> {
+    private static final class SumLong<T extends Number> implements Reducer<T, Long>, LongAccumulator {
+        @Override public long accumulateLong(long acc, Object value) { return acc + ((Number) value).longValue(); }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + value.longValue(); }
         @Override public Long combine(Long left, Long right) { return left + right; }
     }
 
-    private static final class Count<T> implements Reducer<T, Long> {
+    private static final class Count<T> implements Reducer<T, Long>, LongAccumulator {
+        @Override public long accumulateLong(long acc, Object value) { return acc + 1; }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + 1; }
         @Override public Long combine(Long left, Long right) { return left + right; }

@@ -115,6 +115,9 @@ final class LeafRun implements Runnable {
      */
     private boolean runRange(IndexTask<Object> task, Reducer<Object, Object> reducer, TaskContextImpl ctx,
                              long from, long to) {
+        if (reducer instanceof LongAccumulator primitive && acc instanceof Long) {
+            return runRangeLong(task, primitive, reducer, ctx, from, to);
+        }
         Object a = acc;
         long d = done;
         for (long i = from; i < to; i++) {
@@ -133,6 +136,37 @@ final class LeafRun implements Runnable {
             }
             try {
                 a = reducer.accumulate(a, value);
+            } catch (RuntimeException e) {
+                throw new ReducerFailed(e);
+            }
+            d++;
+        }
+        acc = a;
+        done = d;
+        return true;
+    }
+
+    /** {@link #runRange} for a reducer with a {@code long} accumulator: no boxing of the accumulator per task. */
+    private boolean runRangeLong(IndexTask<Object> task, LongAccumulator primitive, Reducer<Object, Object> reducer,
+                                 TaskContextImpl ctx, long from, long to) {
+        long a = (Long) acc;
+        long d = done;
+        for (long i = from; i < to; i++) {
+            if (job.isCancelled()) {
+                return false;
+            }
+            Object value;
+            try {
+                value = task.run(i, ctx);
+            } catch (Throwable t) {
+                acc = a;
+                done = d;
+                hole(reducer, i, "index " + i, t);
+                a = (Long) acc;
+                continue;
+            }
+            try {
+                a = primitive.accumulateLong(a, value);
             } catch (RuntimeException e) {
                 throw new ReducerFailed(e);
             }

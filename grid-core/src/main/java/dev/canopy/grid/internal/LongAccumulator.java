@@ -1,0 +1,11 @@
+package dev.canopy.grid.internal;
+
+/**
+ * Implemented by reducers whose accumulator is a {@code long} (sum, count): the leaf loop then keeps
+ * the accumulator as a primitive and boxes it once per leaf instead of once per task.
+ */
+public interface LongAccumulator {
+
+    /** {@code accumulate} on an unboxed accumulator. */
+    long accumulateLong(long acc, Object value);
+}
