@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ports. A port found free can still be taken by another process before it is bound: callers keep
  * {@code portAutoIncrement} on, or retry.
  */
-final class FreePorts {
+public final class FreePorts {
 
     static final int FIRST = 5801;
     static final int LAST = 7999;
@@ -29,7 +29,7 @@ final class FreePorts {
     }
 
     /** {@code count} distinct ports, each free when it was checked, in increasing order where the range allows. */
-    static List<Integer> find(int count) {
+    public static List<Integer> find(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1 but was " + count);
         }

@@ -225,7 +225,7 @@ public final class GridAccess {
         for (JobRecord r : records) {
             JobOutcome outcome = ended.get(r.id());
             infos.add(new JobInfo(JobId.parse(r.id()), r.name(), outcome != null ? outcome.state() : r.state(),
-                    progressOf(r), Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
+                    progressOf(r, outcome), Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
         }
         infos.sort(Comparator.comparing(JobInfo::submitted));
         return infos;
@@ -330,15 +330,15 @@ public final class GridAccess {
         if (r == null) {
             return JobProgress.empty(0);
         }
-        return progressOf(r);
+        return progressOf(r, r.progress() != null ? null : maps.results.get(id));
     }
 
-    private JobProgress progressOf(JobRecord r) {
+    /** {@code outcome}: the job's result if it has one (read by the caller, which may have read many at once). */
+    private JobProgress progressOf(JobRecord r, JobOutcome outcome) {
         if (r.progress() != null) {
             return r.progress();
         }
         JobProgress live = liveProgress(r.id(), r);
-        JobOutcome outcome = maps.results.get(r.id());
         return outcome != null && outcome.state() == JobState.COMPLETED ? completed(live) : live;
     }
 

@@ -4,13 +4,13 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
+import dev.canopy.node.FreePorts;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class NodeProcesses implements BenchCommand.Contenders {
     private GridClient client;
 
     private NodeProcesses(int count, String heap) {
-        this.ports = freePorts(count);
+        this.ports = FreePorts.find(count);
         this.heap = heap;
         try {
             this.dir = Files.createTempDirectory("canopy-nodes");
@@ -284,29 +284,5 @@ public final class NodeProcesses implements BenchCommand.Contenders {
                 p.destroyForcibly();
             }
         }
-    }
-
-    private static List<Integer> freePorts(int count) {
-        List<Integer> ports = new ArrayList<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports.add(s.getLocalPort());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // the port was found; closing a probe socket cannot lose anything
-                    ports.size();
-                }
-            }
-        }
-        return ports;
     }
 }
