@@ -36,7 +36,7 @@ public final class GridClient implements Grid {
 
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
-        return access.submit(Job.specOf(job), access::submitRemotely);
+        return access.submit(Job.specOf(job), JobId.newId(), access::submitRemotely);
     }
 
     @Override

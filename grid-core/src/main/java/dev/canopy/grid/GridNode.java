@@ -81,7 +81,7 @@ public final class GridNode implements Grid {
 
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
-        return access.submit(Job.specOf(job), engine::submit);
+        return access.submit(Job.specOf(job), engine.newJobId(), engine::submit);
     }
 
     @Override

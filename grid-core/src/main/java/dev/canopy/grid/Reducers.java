@@ -86,6 +86,7 @@ public final class Reducers {
 
     private static final class SumLong<T extends Number> implements Reducer<T, Long>, LongAccumulator {
         @Override public long accumulateLong(long acc, Object value) { return acc + ((Number) value).longValue(); }
+        @Override public long accumulateLong(long acc, long value) { return acc + value; }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + value.longValue(); }
         @Override public Long combine(Long left, Long right) { return left + right; }
@@ -93,6 +94,7 @@ public final class Reducers {
 
     private static final class Count<T> implements Reducer<T, Long>, LongAccumulator {
         @Override public long accumulateLong(long acc, Object value) { return acc + 1; }
+        @Override public long accumulateLong(long acc, long value) { return acc + 1; }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + 1; }
         @Override public Long combine(Long left, Long right) { return left + right; }

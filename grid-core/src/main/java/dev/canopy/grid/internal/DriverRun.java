@@ -98,18 +98,17 @@ final class DriverRun {
                     1, null, 0, 0, null, now, 0);
             records.put(planned[i].key(), planned[i]);
         }
-        // all in parallel: a driver that dies midway is re-planned by its successor, whose children
-        // start at a higher attempt, so a half-written plan is never mixed with the new one
-        List<CompletableFuture<?>> writes = new ArrayList<>(records.size() + 1);
+        // in parallel, and the children in one call (they share the job's partition: one operation and
+        // one backup). A driver that dies midway is re-planned by its successor, whose children start
+        // at a higher attempt, so a half-written plan is never mixed with the new one
+        List<CompletableFuture<?>> writes = new ArrayList<>(3);
         if (persisted) {
             writes.add(engine.maps().subjobs.submitToKey(self.key(),
                     new Processors.SetChildren(self.attempt(), planned.length)).toCompletableFuture());
         } else {
             records.put(self.key(), self.withChildren(planned.length, now).withState(SubJobState.RUNNING, now));
         }
-        for (Map.Entry<SubJobKey, SubJobRecord> e : records.entrySet()) {
-            writes.add(engine.maps().subjobs.setAsync(e.getKey(), e.getValue()).toCompletableFuture());
-        }
+        writes.add(engine.maps().subjobs.putAllAsync(records).toCompletableFuture());
         writes.add(job.recorded);
         CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
         engine.metrics().delegated(planned.length);

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.Grid;
+import dev.canopy.grid.JobId;
 import dev.canopy.grid.MemberInfo;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
@@ -52,6 +53,10 @@ public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final String CONTEXT_KEY = "canopy.engine";
     private static final int MAX_LEAF_RERUNS = 5;
+    private static final int MAX_COMMIT_TRIES = 5;
+    private static final long MARK_RUNNING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Random ids tried for one in a local partition: with m members, (1 - 1/m)^64 misses. */
+    private static final int LOCAL_ID_TRIES = 64;
 
     private final HazelcastInstance hz;
     private final Grid grid;
@@ -75,6 +80,10 @@ public final class Engine {
                     return size() > 10_000;
                 }
             }));
+    /** Leaves running on this member's workers, with when they started. */
+    private final Map<LeafRun, Long> runningLeaves = new ConcurrentHashMap<>();
+    /** Commits sent and not yet answered; a graceful close waits for them. */
+    private final AtomicInteger pendingCommits = new AtomicInteger();
     private UUID membershipRegistration;
     private volatile boolean closed;
     private volatile boolean closing;
@@ -135,7 +144,7 @@ public final class Engine {
             if (!placement.others().isEmpty()) {
                 handOver.leaves(workers.takeQueued(Integer.MAX_VALUE), null);
                 long deadline = System.currentTimeMillis() + drainMillis;
-                while (workers.busy() > 0 && System.currentTimeMillis() < deadline) {
+                while ((workers.busy() > 0 || pendingCommits.get() > 0) && System.currentTimeMillis() < deadline) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
                 handOver.drivers();
@@ -168,6 +177,23 @@ public final class Engine {
     /** Stops at once, handing nothing over: the members left behind recover this member's work. */
     public void close() {
         close(0);
+    }
+
+    /**
+     * An id for a job submitted on this member, chosen so that this member owns its partition: the
+     * job's records are then written here, and its top driver is the member its handle waits on, so
+     * neither the submit nor the result needs a hop. Falls back to any id when this member owns no
+     * partition (it is joining, or lite).
+     */
+    public JobId newJobId() {
+        for (int i = 0; i < LOCAL_ID_TRIES; i++) {
+            JobId id = JobId.newId();
+            Member owner = hz.getPartitionService().getPartition(id.toString()).getOwner();
+            if (owner != null && owner.getUuid().equals(localId)) {
+                return id;
+            }
+        }
+        return JobId.newId();
     }
 
     /**
@@ -259,25 +285,62 @@ public final class Engine {
         send(new Messages.Delegate(subJob), member);
     }
 
-    void markRunning(SubJobRecord leaf) {
-        maps.subjobs.submitToKey(leaf.key(), new Processors.MarkRunning(leaf.attempt(), leaf.assignee()));
+    void leafStarted(LeafRun run) {
+        runningLeaves.put(run, System.nanoTime());
+    }
+
+    void leafEnded(LeafRun run) {
+        runningLeaves.remove(run);
+    }
+
+    /**
+     * Marks RUNNING in their records the leaves that have run here for a while (the watchdog calls
+     * it once a second): progress and the status page show long leaves as running, and short ones,
+     * which finish before anyone could look, cost no grid call for it.
+     */
+    void markLongRunningLeaves() {
+        long now = System.nanoTime();
+        for (Map.Entry<LeafRun, Long> e : runningLeaves.entrySet()) {
+            if (now - e.getValue() >= MARK_RUNNING_AFTER_NANOS && e.getKey().markRunningOnce()) {
+                SubJobRecord leaf = e.getKey().leaf();
+                maps.subjobs.submitToKey(leaf.key(), new Processors.MarkRunning(leaf.attempt(), leaf.assignee()));
+            }
+        }
     }
 
     void commitLeaf(LocalJob job, SubJobRecord leaf, long done, List<Object> outcome) {
-        commitAndReport(leaf, done, outcome);
+        commitAndReport(leaf, done, outcome, 1);
     }
 
     /**
      * Commits an outcome to the sub-job's record, then reports it to the parent the record names
      * (which may be a driver that adopted this child meanwhile). A commit refused as stale reports
      * nothing: a decision is durable before anyone relies on it (DESIGN principle 2).
+     *
+     * <p>Asynchronous: the worker goes on to its next leaf while the commit travels, so a member's
+     * leaves are not paced by the round trips to the job's partition. Hazelcast retries a call
+     * whose partition moves; one that fails even so is tried again a few times, then given up with
+     * a warning (the job's records are unreachable: its timeout, if any, ends it).
      */
-    private void commitAndReport(SubJobRecord self, long done, List<Object> outcome) {
-        SubJobRecord committed = maps.subjobs.executeOnKey(self.key(),
-                new Processors.Commit(self.attempt(), self.assignee(), done, outcome));
-        if (committed != null) {
-            report(committed, committed.reportTo(), outcome);
-        }
+    private void commitAndReport(SubJobRecord self, long done, List<Object> outcome, int attempt) {
+        pendingCommits.incrementAndGet();
+        maps.subjobs.submitToKey(self.key(), new Processors.Commit(self.attempt(), self.assignee(), done, outcome))
+                .whenCompleteAsync((committed, error) -> {
+                    try {
+                        if (error == null && committed != null) {
+                            report(committed, committed.reportTo(), outcome);
+                        } else if (error != null && !closed && attempt < MAX_COMMIT_TRIES) {
+                            LOG.debug("Commit of {}/{} failed (try {}); trying again", self.jobId(), self.path(), attempt, error);
+                            timer.schedule(() -> commitAndReport(self, done, outcome, attempt + 1),
+                                    100L * attempt, TimeUnit.MILLISECONDS);
+                        } else if (error != null && !closed) {
+                            LOG.warn("Could not commit {}/{} after {} tries; the job's records are unreachable",
+                                    self.jobId(), self.path(), attempt, error);
+                        }
+                    } finally {
+                        pendingCommits.decrementAndGet();
+                    }
+                }, driverPool);
     }
 
     /**
@@ -292,7 +355,7 @@ public final class Engine {
             lifecycle.completeJob(job, outcome);
             return;
         }
-        commitAndReport(self, 0, outcome);
+        commitAndReport(self, 0, outcome, 1);
     }
 
     private void report(SubJobRecord committed, UUID parent, List<Object> outcome) {

@@ -75,6 +75,7 @@ public final class GridAccess {
     });
 
     public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis) {
+        AsyncCallbacks.installWhereNeeded();
         this.hz = hz;
         this.maps = new GridMaps(hz);
         this.localId = localId;
@@ -164,12 +165,12 @@ public final class GridAccess {
      * {@link #submitRemotely}). The spec is serialized first, so code that cannot travel fails here
      * and nothing is written.
      */
-    public <R> JobHandle<R> submit(JobSpec<?, R> spec, BiConsumer<JobRecord, byte[]> sender) {
+    public <R> JobHandle<R> submit(JobSpec<?, R> spec, JobId id, BiConsumer<JobRecord, byte[]> sender) {
         byte[] bytes = Codec.serialize(spec, "job '" + spec.name() + "'");
-        JobId id = JobId.newId();
         String key = id.toString();
         submitting.add(key);
-        JobFuture<R> future = watch(key);
+        // a new id has no result yet: wait for its event without asking the grid first
+        JobFuture<R> future = await(key);
         try {
             sender.accept(JobRecord.submitted(key, spec, localId, System.currentTimeMillis()), bytes);
         } catch (RuntimeException e) {
@@ -287,6 +288,8 @@ public final class GridAccess {
         if (maps.results.putIfAbsent(id, outcome, resultTtlMillis, TimeUnit.MILLISECONDS) != null) {
             return false;
         }
+        // handles on this member (often the submitter: its jobs are placed here) need not wait for the event
+        deliver(id, outcome);
         if (outcome.state() != JobState.COMPLETED) {
             maps.control.executeOnAllMembers(new Messages.CancelJob(id));
         }
@@ -304,19 +307,21 @@ public final class GridAccess {
         if (record == null) {
             return;
         }
-        Tree tree = tree(id, record);
+        // one pass over the job's partition ends the tree, lets it expire and reads it for the final progress
+        Map<SubJobKey, SubJobRecord> ended = maps.subjobs.executeOnEntries(new Processors.EndTree(resultTtlMillis),
+                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        ProgressAggregator sums = new ProgressAggregator();
+        ended.entrySet().forEach(sums::accumulate);
+        Tree tree = tree(record, sums.aggregate());
         if (outcome.state() == JobState.COMPLETED && tree.unsettledLeaves() > 0 && tries < SETTLE_TRIES) {
-            // leaves report before their commits land: give those a moment, so the finished records are final
+            // a stale attempt may still be committing: give it a moment, so the finished records are final
             cleanup.schedule(() -> finish(id, outcome, tries + 1), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         JobProgress live = tree.progress();
         JobProgress progress = outcome.state() == JobState.COMPLETED ? completed(live) : live;
-        maps.subjobs.executeOnKey(new SubJobKey(id, SubJobKey.ROOT), new Processors.RootEnded());
         maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
                 outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));
-        maps.subjobs.executeOnEntries(new Processors.Expire<>(resultTtlMillis),
-                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         maps.specs.delete(id);
         if (outcome.state() == JobState.COMPLETED) {
             LOG.info("Job {} ('{}') completed: {} tasks, {} failed", id, record.name(), progress.total(), progress.failed());
@@ -360,21 +365,31 @@ public final class GridAccess {
 
     /** Sums the job's leaf records where they live: one aggregation over one partition. */
     private Tree tree(String id, JobRecord r) {
-        ProgressAggregator.Sums sums = maps.subjobs.aggregate(new ProgressAggregator(),
-                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        return tree(r, maps.subjobs.aggregate(new ProgressAggregator(),
+                Predicates.partitionPredicate(id, new Processors.OfJob(id))));
+    }
+
+    private static Tree tree(JobRecord r, ProgressAggregator.Sums sums) {
         long total = r.total() >= 0 ? r.total() : sums.leafTasks();
         return new Tree(new JobProgress(total, sums.done() + r.failureCount(), r.failureCount(), sums.retried(),
                 sums.running(), sums.depth(), sums.leaves()), sums.unsettled());
     }
 
-    @SuppressWarnings("unchecked")
+    /** A future for a job that may have ended already: its result is looked up once. */
     private <R> JobFuture<R> watch(String id) {
-        JobFuture<Object> future = new JobFuture<>();
-        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
+        JobFuture<R> future = await(id);
         JobOutcome already = maps.results.get(id);
         if (already != null) {
             deliver(id, already);
         }
+        return future;
+    }
+
+    /** A future completed by the job's result event (or the poll that backs it up). */
+    @SuppressWarnings("unchecked")
+    private <R> JobFuture<R> await(String id) {
+        JobFuture<Object> future = new JobFuture<>();
+        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
         return (JobFuture<R>) future;
     }
 

@@ -27,6 +27,9 @@ import java.util.UUID;
  */
 final class LeafRun implements Runnable {
 
+    /** Tasks between two looks at the cancel flag in the unboxed loop. */
+    private static final int CANCEL_CHECK_EVERY = 1024;
+
     private final Engine engine;
     private final LocalJob job;
     private final SubJobRecord leaf;
@@ -35,6 +38,7 @@ final class LeafRun implements Runnable {
     private long done;
     private final List<Object> outcome = new ArrayList<>(1);
     int reruns;
+    private volatile boolean markedRunning;
 
     LeafRun(Engine engine, LocalJob job, SubJobRecord leaf) {
         this.engine = engine;
@@ -55,7 +59,15 @@ final class LeafRun implements Runnable {
         if (job.isCancelled()) {
             return;
         }
-        engine.markRunning(leaf);
+        engine.leafStarted(this);
+        try {
+            runAndCommit();
+        } finally {
+            engine.leafEnded(this);
+        }
+    }
+
+    private void runAndCommit() {
         JobSpec<Object, Object> spec = job.spec;
         Reducer<Object, Object> reducer = spec.reducer();
         TaskContextImpl ctx = new TaskContextImpl(JobId.parse(job.jobId), engine.grid(), engine.hazelcast(), job);
@@ -78,7 +90,20 @@ final class LeafRun implements Runnable {
         }
         outcome.add(new Partial(acc));
         engine.metrics().leafRan(spec.name(), done, outcome.size() / 2, leaf.taskAttempts() > 1, System.nanoTime() - started);
-        engine.commitLeaf(job, leaf, done, outcome);
+        // the commit travels while this worker runs its next leaf: it gets its own copy
+        engine.commitLeaf(job, leaf, done, new ArrayList<>(outcome));
+    }
+
+    /**
+     * True the first time it is asked: the engine marks a leaf RUNNING in its record once, when it
+     * has run for a while (a grid call per leaf would cost more than short leaves themselves).
+     */
+    boolean markRunningOnce() {
+        if (markedRunning) {
+            return false;
+        }
+        markedRunning = true;
+        return true;
     }
 
     /** False when the job was cancelled midway. */
@@ -116,7 +141,9 @@ final class LeafRun implements Runnable {
     private boolean runRange(IndexTask<Object> task, Reducer<Object, Object> reducer, TaskContextImpl ctx,
                              long from, long to) {
         if (reducer instanceof LongAccumulator primitive && acc instanceof Long) {
-            return runRangeLong(task, primitive, reducer, ctx, from, to);
+            return (Object) task instanceof BoxingIndexTask unboxed
+                    ? runRangeOfLongs(unboxed.task(), primitive, reducer, ctx, from, to)
+                    : runRangeLong(task, primitive, reducer, ctx, from, to);
         }
         Object a = acc;
         long d = done;
@@ -171,6 +198,39 @@ final class LeafRun implements Runnable {
                 throw new ReducerFailed(e);
             }
             d++;
+        }
+        acc = a;
+        done = d;
+        return true;
+    }
+
+    /**
+     * {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task,
+     * so the loop costs what the task costs. The cancel flag is read every {@value #CANCEL_CHECK_EVERY}
+     * tasks rather than per task, which keeps the loop free of memory fences for the JIT.
+     */
+    private boolean runRangeOfLongs(dev.canopy.grid.LongIndexTask task, LongAccumulator primitive,
+                                    Reducer<Object, Object> reducer, TaskContextImpl ctx, long from, long to) {
+        long a = (Long) acc;
+        long d = done;
+        long i = from;
+        while (i < to) {
+            if (job.isCancelled()) {
+                return false;
+            }
+            long end = Math.min(to, i + CANCEL_CHECK_EVERY);
+            try {
+                for (; i < end; i++) {
+                    a = primitive.accumulateLong(a, task.run(i, ctx));
+                    d++;
+                }
+            } catch (Throwable t) {
+                acc = a;
+                done = d;
+                hole(reducer, i, "index " + i, t);
+                a = (Long) acc;
+                i++;
+            }
         }
         acc = a;
         done = d;

@@ -8,4 +8,7 @@ public interface LongAccumulator {
 
     /** {@code accumulate} on an unboxed accumulator. */
     long accumulateLong(long acc, Object value);
+
+    /** {@code accumulate} on an unboxed accumulator and an unboxed value (from a {@code LongIndexTask}). */
+    long accumulateLong(long acc, long value);
 }

@@ -98,15 +98,22 @@ final class Processors {
         }
     }
 
-    /** Marks the root DONE once the job's result is written (the result holds its outcome). */
-    record RootEnded() implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+    /**
+     * Once the job's result is written: marks the root DONE (the result holds its outcome), lets
+     * every record of the tree expire with the result, and returns it for the final progress.
+     */
+    record EndTree(long ttlMillis) implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
         @Override
-        public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r != null && r.state() != SubJobState.DONE) {
-                entry.setValue(r.withState(SubJobState.DONE, System.currentTimeMillis()));
+            if (r == null) {
+                return null;
             }
-            return null;
+            if (r.parentPath() == null && r.state() != SubJobState.DONE) {
+                r = r.withState(SubJobState.DONE, System.currentTimeMillis());
+            }
+            ((ExtendedMapEntry<SubJobKey, SubJobRecord>) entry).setValue(r, ttlMillis, TimeUnit.MILLISECONDS);
+            return r;
         }
     }
 
@@ -118,17 +125,6 @@ final class Processors {
             if (r != null && r.attempt() == attempt) {
                 entry.setValue(r.withChildren(children, System.currentTimeMillis()).withState(SubJobState.RUNNING,
                         System.currentTimeMillis()));
-            }
-            return null;
-        }
-    }
-
-    /** Gives every record it runs on a time-to-live, once its job ended. */
-    record Expire<K, V>(long ttlMillis) implements EntryProcessor<K, V, Void> {
-        @Override
-        public Void process(Map.Entry<K, V> entry) {
-            if (entry.getValue() != null) {
-                ((ExtendedMapEntry<K, V>) entry).setValue(entry.getValue(), ttlMillis, TimeUnit.MILLISECONDS);
             }
             return null;
         }

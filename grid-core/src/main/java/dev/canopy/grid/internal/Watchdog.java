@@ -13,9 +13,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engine's once-a-second housekeeping: publishes this member's load, refreshes what it knows
- * of the others, counts jobs by state for the metrics, takes over jobs whose top driver is gone,
- * and every few ticks forgets jobs that ended and has every driver reconcile its children.
+ * The engine's once-a-second housekeeping: marks long leaves as running, publishes this member's
+ * load, refreshes what it knows of the others, counts jobs by state for the metrics, takes over
+ * jobs whose top driver is gone, and every few ticks forgets jobs that ended and has every driver
+ * reconcile its children.
  *
  * <p>What it owns: only its tick counter; it acts on the {@link Engine}'s jobs and {@link Placement}.
  *
@@ -48,6 +49,7 @@ final class Watchdog {
 
     void tick() {
         try {
+            engine.markLongRunningLeaves();
             placement.publishMemberInfo(engine.localJobs().values());
             placement.refreshMemberInfos();
             countJobsByState();

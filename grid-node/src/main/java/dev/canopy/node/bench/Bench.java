@@ -49,10 +49,19 @@ final class Bench {
     /** (a) a Canopy range job submitted on the first node. */
     Rate canopy(long tasks, long costNanos) throws Exception {
         long start = System.nanoTime();
-        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.CanopyTask(costNanos))
+        JobHandle<Long> job = grid.submit(Job.rangeToLong(0, tasks, new Work.CanopyTask(costNanos))
                 .reduce(Reducers.sumLong()).name("bench").build());
         long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
         return checked("canopy", tasks, sum, start);
+    }
+
+    /** (a) with {@code Job.range} and a task returning a boxed {@code Long}, for comparison. */
+    Rate canopyBoxed(long tasks, long costNanos) throws Exception {
+        long start = System.nanoTime();
+        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.BoxedCanopyTask(costNanos))
+                .reduce(Reducers.sumLong()).name("bench-boxed").build());
+        long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        return checked("canopy (boxed)", tasks, sum, start);
     }
 
     /** (b) one {@code IExecutorService.submit} per task, at most {@value #RAW_IN_FLIGHT} in flight. */
@@ -96,7 +105,7 @@ final class Bench {
         long[] micros = new long[jobs];
         for (int i = 0; i < jobs; i++) {
             long start = System.nanoTime();
-            long value = grid.submit(Job.range(i, i + 1L, new Work.CanopyTask(0))
+            long value = grid.submit(Job.rangeToLong(i, i + 1L, new Work.CanopyTask(0))
                     .reduce(Reducers.sumLong()).name("latency").build()).result().get(1, TimeUnit.MINUTES);
             micros[i] = (System.nanoTime() - start) / 1_000;
             if (value != Work.mix(i)) {
@@ -136,7 +145,7 @@ final class Bench {
             heapBefore.put(m.getUuid(), probe(m, new Probes.LiveHeap())[0]);
         }
         long start = System.nanoTime();
-        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.CanopyTask(0))
+        JobHandle<Long> job = grid.submit(Job.rangeToLong(0, tasks, new Work.CanopyTask(0))
                 .reduce(Reducers.sumLong()).name("scale").build());
         Member driver = awaitTopDriver(job);
         long baseline = heapBefore.get(driver.getUuid());

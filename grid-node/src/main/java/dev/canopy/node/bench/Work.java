@@ -1,6 +1,7 @@
 package dev.canopy.node.bench;
 
 import dev.canopy.grid.IndexTask;
+import dev.canopy.grid.LongIndexTask;
 import dev.canopy.grid.TaskContext;
 
 import java.io.Serializable;
@@ -58,8 +59,16 @@ final class Work {
 
     private static final java.util.Map<Long, Long> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** (a) Canopy: one index task per index. */
-    record CanopyTask(long costNanos) implements IndexTask<Long> {
+    /** (a) Canopy: one task per index, returning an unboxed long ({@code Job.rangeToLong}). */
+    record CanopyTask(long costNanos) implements LongIndexTask {
+        @Override
+        public long run(long index, TaskContext ctx) {
+            return Work.run(index, costNanos);
+        }
+    }
+
+    /** (a) as a user of {@code Job.range} writes it: each value boxed to a {@code Long}. */
+    record BoxedCanopyTask(long costNanos) implements IndexTask<Long> {
         @Override
         public Long run(long index, TaskContext ctx) {
             return Work.run(index, costNanos);
