@@ -38,11 +38,13 @@ public final class GridNode implements Grid {
     private final Engine engine;
     private final MeterRegistry registry;
     private final boolean ownsRegistry;
+    private final boolean driveOwnJobs;
 
     private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
         this.hz = hz;
         this.ownsHazelcast = ownsHazelcast;
         this.ownsRegistry = config.meterRegistry().isEmpty();
+        this.driveOwnJobs = config.driveOwnJobs();
         this.registry = config.meterRegistry().orElseGet(() -> config.metricsEnabled()
                 ? new SimpleMeterRegistry() : new CompositeMeterRegistry());
         UUID local = hz.getCluster().getLocalMember().getUuid();
@@ -81,7 +83,7 @@ public final class GridNode implements Grid {
 
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
-        return access.submit(Job.specOf(job), engine.newJobId(), engine::submit);
+        return access.submit(Job.specOf(job), driveOwnJobs ? engine.newJobId() : JobId.newId(), engine::submit);
     }
 
     @Override

@@ -102,13 +102,20 @@ final class DriverRun {
         // one backup). A driver that dies midway is re-planned by its successor, whose children start
         // at a higher attempt, so a half-written plan is never mixed with the new one
         List<CompletableFuture<?>> writes = new ArrayList<>(3);
-        if (persisted) {
+        if (!persisted && planned.length == 1 && planned[0].leaf()
+                && planned[0].assignee().equals(engine.localId())) {
+            // a root with one leaf here: its records would only repeat the job record (see LocalJob)
+            job.unrecordedLeaves.add(planned[0].path());
+            records.clear();
+        } else if (persisted) {
             writes.add(engine.maps().subjobs.submitToKey(self.key(),
                     new Processors.SetChildren(self.attempt(), planned.length)).toCompletableFuture());
         } else {
             records.put(self.key(), self.withChildren(planned.length, now).withState(SubJobState.RUNNING, now));
         }
-        writes.add(engine.maps().subjobs.putAllAsync(records).toCompletableFuture());
+        if (!records.isEmpty()) {
+            writes.add(engine.maps().subjobs.putAllAsync(records).toCompletableFuture());
+        }
         writes.add(job.recorded);
         CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
         engine.metrics().delegated(planned.length);

@@ -274,7 +274,11 @@ public final class Engine {
     /** Sends a sub-job to its assignee; to this member without serialization or a hop. */
     void dispatch(SubJobRecord subJob) {
         if (subJob.assignee().equals(localId)) {
-            driverPool.execute(() -> accept(subJob));
+            if (subJob.leaf()) {
+                accept(subJob); // only queues it
+            } else {
+                driverPool.execute(() -> accept(subJob));
+            }
             return;
         }
         Member member = placement.member(subJob.assignee());
@@ -309,6 +313,10 @@ public final class Engine {
     }
 
     void commitLeaf(LocalJob job, SubJobRecord leaf, long done, List<Object> outcome) {
+        if (job.unrecordedLeaves.remove(leaf.path())) {
+            report(leaf, leaf.reportTo(), outcome);
+            return;
+        }
         commitAndReport(leaf, done, outcome, 1);
     }
 

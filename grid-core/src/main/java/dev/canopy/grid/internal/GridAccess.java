@@ -319,6 +319,10 @@ public final class GridAccess {
             return;
         }
         JobProgress live = tree.progress();
+        if (ended.isEmpty() && live.total() > 0) {
+            // the job ran as its root's single leaf, which has no record (see LocalJob)
+            live = new JobProgress(live.total(), live.done(), live.failed(), live.retried(), 0, 1, 1);
+        }
         JobProgress progress = outcome.state() == JobState.COMPLETED ? completed(live) : live;
         maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
                 outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));

@@ -3,6 +3,8 @@ package dev.canopy.grid.internal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -77,7 +79,8 @@ final class GridMaps {
 
     private static MapConfig[] mapConfigs(int backupCount) {
         return new MapConfig[] {
-                new MapConfig(JOBS).setBackupCount(backupCount),
+                // the watchdog looks up unfinished jobs every second: by index, not by reading every record
+                new MapConfig(JOBS).setBackupCount(backupCount).addIndexConfig(new IndexConfig(IndexType.HASH, "state")),
                 new MapConfig(SPECS).setBackupCount(backupCount),
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
                 new MapConfig(RESULTS).setBackupCount(backupCount),

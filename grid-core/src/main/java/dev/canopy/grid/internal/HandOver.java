@@ -87,7 +87,8 @@ final class HandOver {
             }
             SubJobRecord leaf = run.leaf();
             UUID to = target != null ? target : placement.pickMember(List.of(), List.of(), Set.of(localId));
-            if (to.equals(localId)) {
+            if (to.equals(localId) || run.job().unrecordedLeaves.contains(leaf.path())) {
+                // an unrecorded leaf cannot move: it goes with its root, whose successor plans it again
                 workers.submit(leaf.jobId(), run.job().spec.priority(), run);
                 continue;
             }

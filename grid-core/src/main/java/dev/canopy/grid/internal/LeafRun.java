@@ -27,9 +27,6 @@ import java.util.UUID;
  */
 final class LeafRun implements Runnable {
 
-    /** Tasks between two looks at the cancel flag in the unboxed loop. */
-    private static final int CANCEL_CHECK_EVERY = 1024;
-
     private final Engine engine;
     private final LocalJob job;
     private final SubJobRecord leaf;
@@ -204,33 +201,27 @@ final class LeafRun implements Runnable {
         return true;
     }
 
-    /**
-     * {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task,
-     * so the loop costs what the task costs. The cancel flag is read every {@value #CANCEL_CHECK_EVERY}
-     * tasks rather than per task, which keeps the loop free of memory fences for the JIT.
-     */
+    /** {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task. */
     private boolean runRangeOfLongs(dev.canopy.grid.LongIndexTask task, LongAccumulator primitive,
                                     Reducer<Object, Object> reducer, TaskContextImpl ctx, long from, long to) {
         long a = (Long) acc;
         long d = done;
-        long i = from;
-        while (i < to) {
+        for (long i = from; i < to; i++) {
             if (job.isCancelled()) {
                 return false;
             }
-            long end = Math.min(to, i + CANCEL_CHECK_EVERY);
+            long value;
             try {
-                for (; i < end; i++) {
-                    a = primitive.accumulateLong(a, task.run(i, ctx));
-                    d++;
-                }
+                value = task.run(i, ctx);
             } catch (Throwable t) {
                 acc = a;
                 done = d;
                 hole(reducer, i, "index " + i, t);
                 a = (Long) acc;
-                i++;
+                continue;
             }
+            a = primitive.accumulateLong(a, value);
+            d++;
         }
         acc = a;
         done = d;

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +17,12 @@ final class LocalJob {
     final CompletableFuture<Void> recorded;
     final long createdMillis = System.currentTimeMillis();
     final Map<String, DriverRun> drivers = new ConcurrentHashMap<>();
+    /**
+     * Leaves that have no record: the only child of a root, placed on the root's own member. Their
+     * outcome goes straight to the root, whose result write is the commit; were this member to
+     * die first, the job's next top driver plans the root again from the job record.
+     */
+    final Set<String> unrecordedLeaves = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
 
     LocalJob(String jobId, JobSpec<Object, Object> spec, CompletableFuture<Void> recorded) {

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal;
 
 import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,9 @@ final class Watchdog {
     private static final long UNSTARTED_JOB_GRACE_MILLIS = 5_000;
     private static final int RECONCILE_EVERY_TICKS = 3;
     private static final long LOST_JOB_GRACE_MILLIS = 10_000;
+    /** Jobs not yet ended; answered from the {@code state} index of {@code canopy.jobs}. */
+    private static final Predicate<String, JobRecord> UNFINISHED =
+            Predicates.in("state", JobState.SUBMITTED, JobState.RUNNING);
 
     private final Engine engine;
     private final Placement placement;
@@ -93,7 +97,7 @@ final class Watchdog {
     /** Jobs in partitions this member owns whose top driver is gone (or never came): take them over. */
     private void takeOverOrphanedJobs() {
         long now = System.currentTimeMillis();
-        for (String jobId : maps.jobs.localKeySet(new Unfinished())) {
+        for (String jobId : maps.jobs.localKeySet(UNFINISHED)) {
             JobRecord record = maps.jobs.get(jobId);
             if (record == null || record.state().isTerminal()) {
                 continue;
@@ -107,19 +111,12 @@ final class Watchdog {
         }
     }
 
+    /** By the index on {@code state}: only keys are read, however many ended jobs are kept. */
     private void countJobsByState() {
         Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
-        for (JobRecord r : maps.jobs.getAll(maps.jobs.localKeySet()).values()) {
-            counts.merge(r.state(), 1L, Long::sum);
+        for (JobState state : JobState.values()) {
+            counts.put(state, (long) maps.jobs.localKeySet(Predicates.equal("state", state)).size());
         }
         metrics.jobsByState(counts);
-    }
-
-    /** Jobs not yet ended. */
-    record Unfinished() implements Predicate<String, JobRecord> {
-        @Override
-        public boolean apply(Map.Entry<String, JobRecord> entry) {
-            return entry.getValue() != null && !entry.getValue().state().isTerminal();
-        }
     }
 }

@@ -143,6 +143,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     @Test
     void whenTopDriverIsKilledMidJob_thenSubmittersHandleCompletesWithExactResult() {
         // given: six members; a job submitted from a member that is not its top driver
+        spreadTopDrivers();
         List<GridNode> nodes = startCluster(6, 1);
         GridNode submitter = nodes.get(0);
         Run[] run = new Run[1];
@@ -171,6 +172,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     void whenSubmitterIsKilledMidJob_thenAnotherMembersHandleGetsExactResult() {
         // given: six members; a job submitted from a member that is not its top driver, and a handle
         // to it on another member
+        spreadTopDrivers();
         List<GridNode> nodes = startCluster(6, 1);
         GridNode submitter = nodes.get(0);
         GridNode watcher = nodes.get(1);
@@ -190,6 +192,35 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
         assertCountedOnce(tally, TASKS);
         JobHandle<?> late = liveNodes().get(0).job(handle.id()).orElseThrow();
         assertCountedOnce((Tally) result(late.result()), TASKS);
+    }
+
+    @Test
+    void whenMemberRunningItsOwnOneLeafJobIsKilled_thenTheJobRunsAgainElsewhereOnce() {
+        // given: three members; a job small enough for one leaf, which its submitter drives and runs
+        // without writing sub-job records; its only task waits on its first run
+        List<GridNode> nodes = startCluster(3, 1);
+        GridNode submitter = nodes.get(0);
+        UUID submitterId = submitter.memberId();
+        Run run = newRun(1);
+        run.probe().holdFirstRun(0);
+        JobHandle<Tally> handle = submitter.submit(job(run.id(), 1, 0, 2, 1, new ExactlyOnce()));
+        awaitTrue("the task to run and be held", () -> run.probe().heldOn() != null);
+        assertEquals(submitterId, run.probe().heldOn(), "member running the one-leaf job");
+        assertEquals(submitterId, awaitTopDriver(handle.id()), "top driver of the job");
+        assertTrue(tree(handle.id()).records().isEmpty(), "sub-job records of a one-leaf job: " + tree(handle.id()).records());
+        JobHandle<?> watched = nodes.get(1).job(handle.id()).orElseThrow();
+
+        // when: the submitter, which drives and runs it, is killed
+        kill(submitterId);
+
+        // then: another member takes the job over, runs the task again, and the handle elsewhere gets it once
+        Tally tally = (Tally) result(watched.result());
+        assertCountedOnce(tally, 1);
+        assertEquals(2, run.probe().runs(0), "runs of the task: the killed member's, then one more");
+        JobRecord record = jobRecord(handle.id());
+        assertNotEquals(submitterId, record.topDriver(), "top driver after the kill");
+        assertTrue(isLive(record.topDriver()));
+        run.probe().release();
     }
 
     @Test

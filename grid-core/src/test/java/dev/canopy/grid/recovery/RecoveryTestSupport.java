@@ -124,7 +124,18 @@ public abstract class RecoveryTestSupport {
         }
     }
 
+    private boolean driveOwnJobs = true;
+
     // ----------------------------------------------------------------------------------- cluster
+
+    /**
+     * Members started from now on spread the jobs they submit over the cluster by job id
+     * ({@code driveOwnJobs false}) instead of driving them, so a test can have a submitter that is
+     * not the top driver.
+     */
+    protected void spreadTopDrivers() {
+        driveOwnJobs = false;
+    }
 
     /** Starts {@code members} members and waits until they form one cluster with a stable partition table. */
     protected List<GridNode> startCluster(int members, int backupCount) {
@@ -145,7 +156,8 @@ public abstract class RecoveryTestSupport {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         HazelcastInstance hz = factory.newHazelcastInstance(config);
-        GridNode node = GridNode.attach(hz, GridConfig.defaults().workerThreads(WORKER_THREADS).backupCount(backupCount));
+        GridNode node = GridNode.attach(hz, GridConfig.defaults().workerThreads(WORKER_THREADS).backupCount(backupCount)
+                .driveOwnJobs(driveOwnJobs));
         nodes.add(node);
         byId.put(node.memberId(), node);
         return node;
