@@ -47,6 +47,7 @@ class GridConfigTest {
         assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), config.workerThreads());
         assertEquals(16, config.fanOut());
         assertEquals(0, config.leafSize());
+        assertEquals(true, config.driveOwnJobs());
         assertEquals(Duration.ofHours(1), config.resultTtl());
         assertEquals(Duration.ofSeconds(1), config.heartbeatInterval());
         assertEquals(Duration.ofSeconds(8), config.maxNoHeartbeat());
@@ -63,7 +64,7 @@ class GridConfigTest {
         // when
         GridConfig returned = config.clusterName("prod").bindAddress("0.0.0.0").port(6000)
                 .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2)
-                .workerThreads(3).fanOut(4).leafSize(100).resultTtl(Duration.ofMinutes(5))
+                .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
                 .httpEnabled(false).httpPort(0).metricsEnabled(false);
 
@@ -145,7 +146,7 @@ class GridConfigTest {
 
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
-                "workerThreads", "fanOut", "leafSize", "resultTtl", "heartbeatInterval", "maxNoHeartbeat",
+                "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "resultTtl", "heartbeatInterval", "maxNoHeartbeat",
                 "httpEnabled", "httpPort", "metricsEnabled"), List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
         assertEquals(Duration.ofHours(1), map.get("resultTtl"));
@@ -162,7 +163,7 @@ class GridConfigTest {
 
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
-                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, resultTtl=1h, "
+                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, resultTtl=1h, "
                 + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=true, httpPort=8080, metricsEnabled=true}",
                 text);
     }
@@ -216,6 +217,7 @@ class GridConfigTest {
                 workerThreads: 3
                 fanOut: 4
                 leafSize: 100
+                driveOwnJobs: false
                 resultTtl: 5m
                 heartbeatInterval: 500ms
                 maxNoHeartbeat: PT3S
@@ -300,7 +302,7 @@ class GridConfigTest {
 
         // then
         assertEquals(file + ": key 'colour' is unknown (value \"red\"): known keys are clusterName, bindAddress, "
-                + "port, portAutoIncrement, members, backupCount, workerThreads, fanOut, leafSize, resultTtl, "
+                + "port, portAutoIncrement, members, backupCount, workerThreads, fanOut, leafSize, driveOwnJobs, resultTtl, "
                 + "heartbeatInterval, maxNoHeartbeat, httpEnabled, httpPort, metricsEnabled", e.getMessage());
     }
 
@@ -546,7 +548,7 @@ class GridConfigTest {
                 Map.entry("clusterName", "prod"), Map.entry("bindAddress", "0.0.0.0"), Map.entry("port", 6000),
                 Map.entry("portAutoIncrement", false), Map.entry("members", List.of("10.0.0.1", "10.0.0.2:6000")),
                 Map.entry("backupCount", 2), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
-                Map.entry("leafSize", 100), Map.entry("resultTtl", Duration.ofMinutes(5)),
+                Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
     }
