@@ -9,8 +9,8 @@ import java.io.Serializable;
  * @param done    tasks whose result is committed (including tolerated failures)
  * @param failed  tasks that failed for good (all attempts used)
  * @param retried task attempts that were re-run after a failure or a member loss
- * @param running tasks in leaves that have been running for a while (a leaf shows as running once it has run
- *                for about a second: shorter ones go straight to done)
+ * @param running tasks in leaves seen running: members mark their running leaves once a second, so a
+ *                leaf shorter than that may go straight to done
  * @param depth   levels in the job's tree, the root counting as one
  * @param leaves  leaves in the tree so far
  */

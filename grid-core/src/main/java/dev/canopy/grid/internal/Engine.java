@@ -54,7 +54,6 @@ public final class Engine {
     private static final String CONTEXT_KEY = "canopy.engine";
     private static final int MAX_LEAF_RERUNS = 5;
     private static final int MAX_COMMIT_TRIES = 5;
-    private static final long MARK_RUNNING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** Random ids tried for one in a local partition: with m members, (1 - 1/m)^64 misses. */
     private static final int LOCAL_ID_TRIES = 64;
 
@@ -80,8 +79,8 @@ public final class Engine {
                     return size() > 10_000;
                 }
             }));
-    /** Leaves running on this member's workers, with when they started. */
-    private final Map<LeafRun, Long> runningLeaves = new ConcurrentHashMap<>();
+    /** Leaves running on this member's workers. */
+    private final Set<LeafRun> runningLeaves = ConcurrentHashMap.newKeySet();
     /** Commits sent and not yet answered; a graceful close waits for them. */
     private final AtomicInteger pendingCommits = new AtomicInteger();
     private UUID membershipRegistration;
@@ -290,7 +289,7 @@ public final class Engine {
     }
 
     void leafStarted(LeafRun run) {
-        runningLeaves.put(run, System.nanoTime());
+        runningLeaves.add(run);
     }
 
     void leafEnded(LeafRun run) {
@@ -298,15 +297,15 @@ public final class Engine {
     }
 
     /**
-     * Marks RUNNING in their records the leaves that have run here for a while (the watchdog calls
-     * it once a second): progress and the status page show long leaves as running, and short ones,
-     * which finish before anyone could look, cost no grid call for it.
+     * Marks RUNNING in their records the leaves running here now (the watchdog calls it once a
+     * second): progress and the status page show long leaves as running, at a cost of at most one
+     * grid call per worker thread a second, where a call per leaf would cost more than short
+     * leaves themselves.
      */
-    void markLongRunningLeaves() {
-        long now = System.nanoTime();
-        for (Map.Entry<LeafRun, Long> e : runningLeaves.entrySet()) {
-            if (now - e.getValue() >= MARK_RUNNING_AFTER_NANOS && e.getKey().markRunningOnce()) {
-                SubJobRecord leaf = e.getKey().leaf();
+    void markRunningLeaves() {
+        for (LeafRun run : runningLeaves) {
+            if (run.markRunningOnce()) {
+                SubJobRecord leaf = run.leaf();
                 maps.subjobs.submitToKey(leaf.key(), new Processors.MarkRunning(leaf.attempt(), leaf.assignee()));
             }
         }

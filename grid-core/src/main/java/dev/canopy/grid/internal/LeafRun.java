@@ -91,10 +91,7 @@ final class LeafRun implements Runnable {
         engine.commitLeaf(job, leaf, done, new ArrayList<>(outcome));
     }
 
-    /**
-     * True the first time it is asked: the engine marks a leaf RUNNING in its record once, when it
-     * has run for a while (a grid call per leaf would cost more than short leaves themselves).
-     */
+    /** True the first time it is asked: the engine marks a leaf RUNNING in its record once. */
     boolean markRunningOnce() {
         if (markedRunning) {
             return false;

@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engine's once-a-second housekeeping: marks long leaves as running, publishes this member's
+ * The engine's once-a-second housekeeping: marks running leaves in their records, publishes this member's
  * load, refreshes what it knows of the others, counts jobs by state for the metrics, takes over
  * jobs whose top driver is gone, and every few ticks forgets jobs that ended and has every driver
  * reconcile its children.
@@ -53,7 +53,7 @@ final class Watchdog {
 
     void tick() {
         try {
-            engine.markLongRunningLeaves();
+            engine.markRunningLeaves();
             placement.publishMemberInfo(engine.localJobs().values());
             placement.refreshMemberInfos();
             countJobsByState();
