@@ -106,6 +106,7 @@ final class DriverRun {
                 && planned[0].assignee().equals(engine.localId())) {
             // a root with one leaf here: its records would only repeat the job record (see LocalJob)
             job.unrecordedLeaves.add(planned[0].path());
+            job.treeRecorded = false;
             records.clear();
         } else if (persisted) {
             writes.add(engine.maps().subjobs.submitToKey(self.key(),
@@ -338,6 +339,7 @@ final class DriverRun {
             for (SubJobRecord r : retriesToWrite) {
                 batch.put(r.key(), r);
             }
+            job.treeRecorded = true;
             engine.maps().subjobs.putAll(batch);
         }
         for (SubJobRecord r : toDispatch) {

@@ -313,7 +313,8 @@ public final class Engine {
 
     void commitLeaf(LocalJob job, SubJobRecord leaf, long done, List<Object> outcome) {
         if (job.unrecordedLeaves.remove(leaf.path())) {
-            report(leaf, leaf.reportTo(), outcome);
+            // straight to the root on this member, on this thread: a one-leaf job ends here
+            childDone(leaf.jobId(), leaf.parentPath(), leaf.path(), leaf.attempt(), outcome);
             return;
         }
         commitAndReport(leaf, done, outcome, 1);

@@ -285,6 +285,11 @@ public final class GridAccess {
 
     /** {@link #terminate} for a job known to exist: the engine's path, one grid call before the result shows. */
     boolean end(String id, JobOutcome outcome) {
+        return end(id, outcome, true);
+    }
+
+    /** {@code treeRecorded} false: the job's tree wrote no record, so ending it reads none. */
+    boolean end(String id, JobOutcome outcome, boolean treeRecorded) {
         if (maps.results.putIfAbsent(id, outcome, resultTtlMillis, TimeUnit.MILLISECONDS) != null) {
             return false;
         }
@@ -293,7 +298,7 @@ public final class GridAccess {
         if (outcome.state() != JobState.COMPLETED) {
             maps.control.executeOnAllMembers(new Messages.CancelJob(id));
         }
-        cleanup.execute(() -> finish(id, outcome, 0));
+        cleanup.execute(() -> finish(id, outcome, treeRecorded, 0));
         return true;
     }
 
@@ -302,20 +307,21 @@ public final class GridAccess {
      * result and drops its spec. Off the caller's thread: the result is what handles wait for, and
      * the rest is recomputable from the records until it is done.
      */
-    private void finish(String id, JobOutcome outcome, int tries) {
+    private void finish(String id, JobOutcome outcome, boolean treeRecorded, int tries) {
         JobRecord record = maps.jobs.get(id);
         if (record == null) {
             return;
         }
         // one pass over the job's partition ends the tree, lets it expire and reads it for the final progress
-        Map<SubJobKey, SubJobRecord> ended = maps.subjobs.executeOnEntries(new Processors.EndTree(resultTtlMillis),
-                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        Map<SubJobKey, SubJobRecord> ended = !treeRecorded ? Map.of()
+                : maps.subjobs.executeOnEntries(new Processors.EndTree(resultTtlMillis),
+                        Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         ProgressAggregator sums = new ProgressAggregator();
         ended.entrySet().forEach(sums::accumulate);
         Tree tree = tree(record, sums.aggregate());
         if (outcome.state() == JobState.COMPLETED && tree.unsettledLeaves() > 0 && tries < SETTLE_TRIES) {
             // a stale attempt may still be committing: give it a moment, so the finished records are final
-            cleanup.schedule(() -> finish(id, outcome, tries + 1), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            cleanup.schedule(() -> finish(id, outcome, true, tries + 1), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         JobProgress live = tree.progress();

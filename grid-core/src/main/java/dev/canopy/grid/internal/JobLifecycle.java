@@ -63,13 +63,24 @@ final class JobLifecycle {
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
-        @SuppressWarnings("unchecked")
-        JobSpec<Object, Object> decoded = (JobSpec<Object, Object>) Codec.deserialize(spec, engine.classLoader());
-        long total = totalOf(decoded);
+        // a job over a whole map learns its size here; any other job knows it, and its spec is
+        // decoded while its records travel
+        JobSpec<Object, Object> decoded = submitted.total() < 0 ? decode(spec) : null;
+        long total = decoded != null ? totalOf(decoded) : submitted.total();
         JobRecord record = submitted.started(localId, total, System.currentTimeMillis());
         CompletableFuture<Void> recorded = CompletableFuture.allOf(
                 maps.specs.setAsync(jobId, spec).toCompletableFuture(),
                 maps.jobs.setAsync(jobId, record).toCompletableFuture());
+        if (decoded == null) {
+            try {
+                decoded = decode(spec);
+            } catch (RuntimeException e) {
+                // its classes are missing here: the job ends failed, and the submitter hears why at once
+                recorded.join();
+                access.end(jobId, new JobOutcome(JobState.FAILED, null, e, List.of()));
+                throw e;
+            }
+        }
         LocalJob job = new LocalJob(jobId, decoded, recorded);
         LocalJob raced = engine.localJobs().putIfAbsent(jobId, job);
         // the root is planned and its children written while the job's own records are written;
@@ -152,6 +163,11 @@ final class JobLifecycle {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
+    @SuppressWarnings("unchecked")
+    private JobSpec<Object, Object> decode(byte[] spec) {
+        return (JobSpec<Object, Object>) Codec.deserialize(spec, engine.classLoader());
+    }
+
     /** Tasks in the job: known from the spec, or the map's size for a job over a whole map. */
     private long totalOf(JobSpec<?, ?> spec) {
         long known = spec.knownSize();
@@ -205,7 +221,7 @@ final class JobLifecycle {
         if (failures.size() > job.spec.tolerateFailures()) {
             access.end(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, first), failures));
         } else {
-            access.end(job.jobId, new JobOutcome(JobState.COMPLETED, result, null, failures));
+            access.end(job.jobId, new JobOutcome(JobState.COMPLETED, result, null, failures), job.treeRecorded);
         }
     }
 

@@ -23,6 +23,8 @@ final class LocalJob {
      * die first, the job's next top driver plans the root again from the job record.
      */
     final Set<String> unrecordedLeaves = ConcurrentHashMap.newKeySet();
+    /** False while the job's tree has no record at all (its root ran its one leaf unrecorded, no retry). */
+    volatile boolean treeRecorded = true;
     private volatile boolean cancelled;
 
     LocalJob(String jobId, JobSpec<Object, Object> spec, CompletableFuture<Void> recorded) {
