@@ -94,7 +94,10 @@ final class BenchReport {
     private static final int WARM_UP_ROUNDS_TRIVIAL = 30;
 
     Map<String, Object> latency(Bench bench, int jobs) throws Exception {
-        bench.canopyLatency(Math.max(10, jobs / 10));
+        // as many warm-up runs as measured ones: with --processes each member JVM compiles the job
+        // path on its own, and the first thousand jobs were several times slower than the next
+        bench.canopyLatency(jobs);
+        bench.rawLatency(jobs);
         double[] canopy = bench.canopyLatency(jobs);
         double[] raw = bench.rawLatency(jobs);
         out.println();
