@@ -48,20 +48,18 @@ final class Bench {
 
     /** (a) a Canopy range job submitted on the first node. */
     Rate canopy(long tasks, long costNanos) throws Exception {
-        long start = System.nanoTime();
-        JobHandle<Long> job = grid.submit(Job.rangeToLong(0, tasks, new Work.CanopyTask(costNanos))
-                .reduce(Reducers.sumLong()).name("bench").build());
-        long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
-        return checked("canopy", tasks, sum, start);
+        return timed("canopy", tasks, Job.rangeToLong(0, tasks, new Work.CanopyTask(costNanos)).name("bench"));
     }
 
     /** (a) with {@code Job.range} and a task returning a boxed {@code Long}, for comparison. */
     Rate canopyBoxed(long tasks, long costNanos) throws Exception {
+        return timed("canopy (boxed)", tasks, Job.range(0, tasks, new Work.BoxedCanopyTask(costNanos)).name("bench-boxed"));
+    }
+
+    private Rate timed(String contender, long tasks, Job.Builder<Long, Void> job) throws Exception {
         long start = System.nanoTime();
-        JobHandle<Long> job = grid.submit(Job.range(0, tasks, new Work.BoxedCanopyTask(costNanos))
-                .reduce(Reducers.sumLong()).name("bench-boxed").build());
-        long sum = job.result().get(WAIT_MINUTES, TimeUnit.MINUTES);
-        return checked("canopy (boxed)", tasks, sum, start);
+        long sum = grid.submit(job.reduce(Reducers.sumLong()).build()).result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        return checked(contender, tasks, sum, start);
     }
 
     /** (b) one {@code IExecutorService.submit} per task, at most {@value #RAW_IN_FLIGHT} in flight. */
