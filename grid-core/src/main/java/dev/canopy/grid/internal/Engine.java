@@ -428,7 +428,8 @@ public final class Engine {
         if (job != null || ended.contains(jobId)) {
             return job;
         }
-        byte[] bytes = maps.specs.get(jobId);
+        JobRecord record = maps.jobs.get(jobId);
+        byte[] bytes = record == null ? null : record.spec();
         if (bytes == null) {
             return null;
         }

@@ -213,7 +213,7 @@ public final class GridAccess {
     }
 
     public List<JobInfo> jobs() {
-        Collection<JobRecord> records = maps.jobs.values();
+        Collection<JobRecord> records = maps.jobs.project(new Processors.WithoutSpec());
         Set<String> unfinished = new HashSet<>();
         for (JobRecord r : records) {
             if (!r.state().isTerminal()) {
@@ -253,7 +253,7 @@ public final class GridAccess {
         if (outcome != null) {
             return outcome.state();
         }
-        JobRecord r = maps.jobs.get(id);
+        JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         return r == null ? JobState.SUBMITTED : r.state();
     }
 
@@ -262,7 +262,7 @@ public final class GridAccess {
         if (outcome != null) {
             return outcome.failures();
         }
-        JobRecord r = maps.jobs.get(id);
+        JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         return r == null ? List.of() : r.failures();
     }
 
@@ -276,7 +276,7 @@ public final class GridAccess {
      * finishes the record, stops the job's remaining work and lets its records expire.
      */
     boolean terminate(String id, JobOutcome outcome) {
-        JobRecord record = maps.jobs.get(id);
+        JobRecord record = maps.jobs.executeOnKey(id, new Processors.Peek());
         if (record == null || record.state().isTerminal()) {
             return false;
         }
@@ -308,40 +308,44 @@ public final class GridAccess {
      * the rest is recomputable from the records until it is done.
      */
     private void finish(String id, JobOutcome outcome, boolean treeRecorded, int tries) {
-        JobRecord record = maps.jobs.get(id);
-        if (record == null) {
-            return;
-        }
         // one pass over the job's partition ends the tree, lets it expire and reads it for the final progress
         Map<SubJobKey, SubJobRecord> ended = !treeRecorded ? Map.of()
                 : maps.subjobs.executeOnEntries(new Processors.EndTree(resultTtlMillis),
                         Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         ProgressAggregator sums = new ProgressAggregator();
         ended.entrySet().forEach(sums::accumulate);
-        Tree tree = tree(record, sums.aggregate());
-        if (outcome.state() == JobState.COMPLETED && tree.unsettledLeaves() > 0 && tries < SETTLE_TRIES) {
+        boolean completed = outcome.state() == JobState.COMPLETED;
+        if (completed && sums.aggregate().unsettled() > 0 && tries < SETTLE_TRIES) {
             // a stale attempt may still be committing: give it a moment, so the finished records are final
             cleanup.schedule(() -> finish(id, outcome, true, tries + 1), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
-        JobProgress live = tree.progress();
-        if (ended.isEmpty() && live.total() > 0) {
-            // the job ran as its root's single leaf, which has no record (see LocalJob)
-            live = new JobProgress(live.total(), live.done(), live.failed(), live.retried(), 0, 1, 1);
+        // the record's own counts complete the progress where it lives: no read before the write
+        JobRecord done = maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
+                completed ? outcome.failures() : null, ended.isEmpty() ? null : sums.aggregate(), resultTtlMillis));
+        if (done == null) {
+            return;
         }
-        JobProgress progress = outcome.state() == JobState.COMPLETED ? completed(live) : live;
-        maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
-                outcome.state() == JobState.COMPLETED ? outcome.failures() : null, progress, resultTtlMillis));
-        maps.specs.delete(id);
-        if (outcome.state() == JobState.COMPLETED) {
-            LOG.info("Job {} ('{}') completed: {} tasks, {} failed", id, record.name(), progress.total(), progress.failed());
+        if (completed) {
+            LOG.info("Job {} ('{}') completed: {} tasks, {} failed", id, done.name(), done.progress().total(),
+                    done.progress().failed());
         } else {
-            LOG.info("Job {} ('{}') ended {}", id, record.name(), outcome.state());
+            LOG.info("Job {} ('{}') ended {}", id, done.name(), outcome.state());
         }
     }
 
+    /**
+     * A job's progress once it ended, from its record and the sums of its tree ({@code null} when
+     * the tree had no record: the job ran as its root's single leaf, see {@code LocalJob}).
+     */
+    static JobProgress finalProgress(JobRecord r, ProgressAggregator.Sums sums, boolean completed) {
+        JobProgress live = sums != null ? tree(r, sums).progress()
+                : new JobProgress(r.total(), r.failureCount(), r.failureCount(), 0, 0, 1, 1);
+        return completed ? completed(live) : live;
+    }
+
     JobProgress progress(String id) {
-        JobRecord r = maps.jobs.get(id);
+        JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         if (r == null) {
             return JobProgress.empty(0);
         }

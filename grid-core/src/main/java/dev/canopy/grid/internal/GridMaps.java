@@ -20,7 +20,6 @@ import java.util.UUID;
 final class GridMaps {
 
     static final String JOBS = "canopy.jobs";
-    static final String SPECS = "canopy.specs";
     static final String SUBJOBS = "canopy.subjobs";
     static final String RESULTS = "canopy.results";
     static final String MEMBERS = "canopy.members";
@@ -30,7 +29,6 @@ final class GridMaps {
     static final int CONTROL_THREADS = 8;
 
     final IMap<String, JobRecord> jobs;
-    final IMap<String, byte[]> specs;
     final IMap<SubJobKey, SubJobRecord> subjobs;
     final IMap<String, JobOutcome> results;
     final IMap<UUID, MemberInfo> members;
@@ -38,7 +36,6 @@ final class GridMaps {
 
     GridMaps(HazelcastInstance hz) {
         this.jobs = hz.getMap(JOBS);
-        this.specs = hz.getMap(SPECS);
         this.subjobs = hz.getMap(SUBJOBS);
         this.results = hz.getMap(RESULTS);
         this.members = hz.getMap(MEMBERS);
@@ -81,7 +78,6 @@ final class GridMaps {
         return new MapConfig[] {
                 // the watchdog looks up unfinished jobs every second: by index, not by reading every record
                 new MapConfig(JOBS).setBackupCount(backupCount).addIndexConfig(new IndexConfig(IndexType.HASH, "state")),
-                new MapConfig(SPECS).setBackupCount(backupCount),
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
                 new MapConfig(RESULTS).setBackupCount(backupCount),
                 new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),

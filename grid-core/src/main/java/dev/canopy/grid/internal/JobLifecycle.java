@@ -67,10 +67,8 @@ final class JobLifecycle {
         // decoded while its records travel
         JobSpec<Object, Object> decoded = submitted.total() < 0 ? decode(spec) : null;
         long total = decoded != null ? totalOf(decoded) : submitted.total();
-        JobRecord record = submitted.started(localId, total, System.currentTimeMillis());
-        CompletableFuture<Void> recorded = CompletableFuture.allOf(
-                maps.specs.setAsync(jobId, spec).toCompletableFuture(),
-                maps.jobs.setAsync(jobId, record).toCompletableFuture());
+        JobRecord record = submitted.started(localId, total, System.currentTimeMillis()).withSpec(spec);
+        CompletableFuture<Void> recorded = maps.jobs.setAsync(jobId, record).toCompletableFuture();
         if (decoded == null) {
             try {
                 decoded = decode(spec);

@@ -1,6 +1,8 @@
 package dev.canopy.grid.internal;
 
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.projection.Projection;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.query.Predicate;
 import dev.canopy.grid.JobProgress;
@@ -130,6 +132,27 @@ final class Processors {
         }
     }
 
+    /** Reads a job record without its spec's bytes, on the owner, with no backup (read-only). */
+    record Peek() implements EntryProcessor<String, JobRecord, JobRecord>, ReadOnly {
+        @Override
+        public JobRecord process(Map.Entry<String, JobRecord> entry) {
+            return entry.getValue() == null ? null : entry.getValue().withoutSpec();
+        }
+
+        @Override
+        public EntryProcessor<String, JobRecord, JobRecord> getBackupProcessor() {
+            return null;
+        }
+    }
+
+    /** Job records for listings: without their specs' bytes, cut where they are stored. */
+    record WithoutSpec() implements Projection<Map.Entry<String, JobRecord>, JobRecord> {
+        @Override
+        public JobRecord transform(Map.Entry<String, JobRecord> entry) {
+            return entry.getValue().withoutSpec();
+        }
+    }
+
     /** The sub-job records of one job. */
     record OfJob(String jobId) implements Predicate<SubJobKey, SubJobRecord> {
         @Override
@@ -178,18 +201,23 @@ final class Processors {
         }
     }
 
-    /** Ends a job record and gives it the results' time-to-live. */
-    record Finish(JobState state, List<TaskFailure> failures, JobProgress progress, long ttlMillis)
-            implements EntryProcessor<String, JobRecord, Void> {
+    /**
+     * Ends a job record: its final progress from its own counts and the tree's sums (null when the
+     * tree had no record), the results' time-to-live, no spec. Returns the ended record, or null.
+     */
+    record Finish(JobState state, List<TaskFailure> failures, ProgressAggregator.Sums tree, long ttlMillis)
+            implements EntryProcessor<String, JobRecord, JobRecord> {
         @Override
-        public Void process(Map.Entry<String, JobRecord> entry) {
+        public JobRecord process(Map.Entry<String, JobRecord> entry) {
             JobRecord r = entry.getValue();
-            if (r != null && !r.state().isTerminal()) {
-                JobRecord done = r.finished(state, failures == null ? r.failures() : failures, progress,
-                        System.currentTimeMillis());
-                ((ExtendedMapEntry<String, JobRecord>) entry).setValue(done, ttlMillis, TimeUnit.MILLISECONDS);
+            if (r == null || r.state().isTerminal()) {
+                return null;
             }
-            return null;
+            JobProgress progress = GridAccess.finalProgress(r, tree, state == JobState.COMPLETED);
+            JobRecord done = r.finished(state, failures == null ? r.failures() : failures, progress,
+                    System.currentTimeMillis());
+            ((ExtendedMapEntry<String, JobRecord>) entry).setValue(done, ttlMillis, TimeUnit.MILLISECONDS);
+            return done;
         }
     }
 }
