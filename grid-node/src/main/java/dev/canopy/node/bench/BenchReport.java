@@ -97,9 +97,9 @@ final class BenchReport {
         // as many warm-up runs as measured ones: with --processes each member JVM compiles the job
         // path on its own, and the first thousand jobs were several times slower than the next
         bench.latency(jobs);
-        double[] figures = bench.latency(jobs);
-        double[] canopy = {figures[0], figures[1]};
-        double[] raw = {figures[2], figures[3]};
+        double[] measured = bench.latency(jobs);
+        double[] canopy = {measured[0], measured[1]};
+        double[] raw = {measured[2], measured[3]};
         out.println();
         out.printf("Latency over %d runs of each, alternating; microseconds    p50      p99%n", jobs);
         out.printf("  one-task Canopy job, submit to result  %7.0f  %7.0f%n", canopy[0], canopy[1]);
