@@ -98,35 +98,39 @@ final class Bench {
         return checked("parallel stream", tasks, sum, start);
     }
 
+    /** Submit-to-result of one-task Canopy jobs, in microseconds: p50 and p99. */
+    double[] canopyLatency(int jobs) throws Exception {
+        long[] micros = new long[jobs];
+        for (int i = 0; i < jobs; i++) {
+            long start = System.nanoTime();
+            long value = grid.submit(Job.rangeToLong(i, i + 1L, new Work.CanopyTask(0))
+                    .reduce(Reducers.sumLong()).name("latency").build()).result().get(1, TimeUnit.MINUTES);
+            micros[i] = (System.nanoTime() - start) / 1_000;
+            if (value != Work.mix(i)) {
+                throw new IllegalStateException("one-task job " + i + " returned " + value);
+            }
+        }
+        return percentiles(micros);
+    }
+
     /**
-     * Submit-to-result of one-task Canopy jobs, and the round trip of a raw executor call to a
-     * remote member, in microseconds: {canopy p50, canopy p99, raw p50, raw p99}. The two alternate,
-     * so both are measured under the same background (JIT, GC, the grid's bookkeeping).
+     * Round trip of a raw executor call to a remote member, in microseconds: p50 and p99. Measured
+     * on its own, not between Canopy jobs, whose bookkeeping would slow it down.
      */
-    double[] latency(int runs) throws Exception {
+    double[] rawLatency(int calls) throws Exception {
         Member remote = null;
         for (Member m : hz.getCluster().getMembers()) {
             if (!m.localMember()) {
                 remote = m;
             }
         }
-        long[] canopy = new long[runs];
-        long[] raw = new long[runs];
-        for (int i = 0; i < runs; i++) {
+        long[] micros = new long[calls];
+        for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
-            long value = grid.submit(Job.rangeToLong(i, i + 1L, new Work.CanopyTask(0))
-                    .reduce(Reducers.sumLong()).name("latency").build()).result().get(1, TimeUnit.MINUTES);
-            canopy[i] = (System.nanoTime() - start) / 1_000;
-            if (value != Work.mix(i)) {
-                throw new IllegalStateException("one-task job " + i + " returned " + value);
-            }
-            start = System.nanoTime();
             executor.submitToMember(new Work.Ping(), remote).get(1, TimeUnit.MINUTES);
-            raw[i] = (System.nanoTime() - start) / 1_000;
+            micros[i] = (System.nanoTime() - start) / 1_000;
         }
-        double[] c = percentiles(canopy);
-        double[] r = percentiles(raw);
-        return new double[] {c[0], c[1], r[0], r[1]};
+        return percentiles(micros);
     }
 
     /** One job of {@code tasks} trivial tasks, with what its top driver handled and how its heap grew. */

@@ -96,12 +96,12 @@ final class BenchReport {
     Map<String, Object> latency(Bench bench, int jobs) throws Exception {
         // as many warm-up runs as measured ones: with --processes each member JVM compiles the job
         // path on its own, and the first thousand jobs were several times slower than the next
-        bench.latency(jobs);
-        double[] measured = bench.latency(jobs);
-        double[] canopy = {measured[0], measured[1]};
-        double[] raw = {measured[2], measured[3]};
+        bench.canopyLatency(jobs);
+        bench.rawLatency(jobs);
+        double[] raw = bench.rawLatency(jobs);
+        double[] canopy = bench.canopyLatency(jobs);
         out.println();
-        out.printf("Latency over %d runs of each, alternating; microseconds    p50      p99%n", jobs);
+        out.printf("Latency over %d runs each, microseconds  p50      p99%n", jobs);
         out.printf("  one-task Canopy job, submit to result  %7.0f  %7.0f%n", canopy[0], canopy[1]);
         out.printf("  raw executor round trip, remote member %7.0f  %7.0f%n", raw[0], raw[1]);
         out.printf("  ratio                                  %7.2f  %7.2f%n", canopy[0] / raw[0], canopy[1] / raw[1]);
