@@ -198,7 +198,11 @@ final class LeafRun implements Runnable {
         return true;
     }
 
-    /** {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task. */
+    /**
+     * {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task.
+     * The loop is written twice on purpose: one loop over both task types would have to pass values
+     * as objects, which is the boxing this one exists to avoid.
+     */
     private boolean runRangeOfLongs(dev.canopy.grid.LongIndexTask task, LongAccumulator primitive,
                                     Reducer<Object, Object> reducer, TaskContextImpl ctx, long from, long to) {
         long a = (Long) acc;
