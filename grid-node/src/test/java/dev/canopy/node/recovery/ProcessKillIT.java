@@ -36,11 +36,14 @@ class ProcessKillIT {
     private static final int TASKS = 4_000;
     private NodeProcesses cluster;
 
-    /** Parks about a millisecond and returns its index. */
+    /**
+     * Parks about four milliseconds and returns its index: the job lasts a few seconds, so the kill,
+     * which follows a client's poll of its progress, lands while the victim still has work.
+     */
     record SlowTask() implements IndexTask<Long> {
         @Override
         public Long run(long index, TaskContext ctx) {
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(4_000_000);
             return index;
         }
     }
@@ -99,6 +102,8 @@ class ProcessKillIT {
         // when: a node that is not the top driver is killed with -9 mid-job
         int victim = (cluster.indexOf(top) + 1) % cluster.size();
         cluster.kill(victim);
+        long doneAtKill = job.progress().done();
+        assertTrue(doneAtKill < TASKS / 2, "the kill came mid-job: " + doneAtKill + " of " + TASKS + " tasks done");
 
         // then
         assertCountedOnce(job.result().get(3, TimeUnit.MINUTES));
