@@ -1,11 +1,46 @@
 package dev.canopy.node;
 
+import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
+import dev.canopy.grid.internal.config.ConfigException;
+
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** What the client commands ({@code status}, {@code submit}) share. */
 final class Clients {
 
     private Clients() {
+    }
+
+    /** What a client command does once it is connected; returns the command's exit code. */
+    interface Session {
+        int run(GridClient grid, GridClientConfig config);
+    }
+
+    /**
+     * Reads the client configuration ({@code file}, or the defaults with {@code connectTimeout}),
+     * connects, runs {@code session} and disconnects. A bad file or an unreachable cluster is one
+     * line on stderr and the matching exit code.
+     */
+    static int connectAndRun(String command, Path file, Duration connectTimeout, Io io, Session session) {
+        GridClientConfig config;
+        try {
+            config = Configs.client(file, io, connectTimeout);
+        } catch (ConfigException e) {
+            io.err().println(Errors.oneLine(e));
+            return GridCommand.BAD_INPUT;
+        }
+        GridClient grid;
+        try {
+            grid = GridClient.connect(config);
+        } catch (RuntimeException e) {
+            io.err().println(cannotConnect(command, config, e));
+            return GridCommand.FAILED;
+        }
+        try (grid) {
+            return session.run(grid, config);
+        }
     }
 
     /** One line: which cluster could not be reached, where, within how long, and why. */

@@ -1,12 +1,9 @@
 package dev.canopy.node;
 
-import dev.canopy.grid.GridClient;
-import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.Topology;
-import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,30 +43,16 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GridClientConfig config;
-        try {
-            config = Configs.client(client, io, Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
-        GridClient grid;
-        try {
-            grid = GridClient.connect(config);
-        } catch (RuntimeException e) {
-            io.err().println(Clients.cannotConnect(NAME, config, e));
-            return GridCommand.FAILED;
-        }
-        try (grid) {
-            Topology topology = grid.topology();
-            List<JobInfo> jobs = grid.jobs();
-            print(config.clusterName(), topology, jobs, io.out());
-            return GridCommand.OK;
-        } catch (RuntimeException e) {
-            io.err().println(NAME + ": connected to cluster '" + config.clusterName() + "' but could not read it: "
-                    + Errors.oneLine(e));
-            return GridCommand.FAILED;
-        }
+        return Clients.connectAndRun(NAME, client, Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS), io, (grid, config) -> {
+            try {
+                print(config.clusterName(), grid.topology(), grid.jobs(), io.out());
+                return GridCommand.OK;
+            } catch (RuntimeException e) {
+                io.err().println(NAME + ": connected to cluster '" + config.clusterName() + "' but could not read it: "
+                        + Errors.oneLine(e));
+                return GridCommand.FAILED;
+            }
+        });
     }
 
     static void print(String cluster, Topology topology, List<JobInfo> jobs, PrintStream out) {

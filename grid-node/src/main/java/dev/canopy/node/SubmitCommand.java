@@ -1,9 +1,7 @@
 package dev.canopy.node;
 
 import dev.canopy.examples.Example;
-import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
-import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,22 +52,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (example.isEmpty()) {
             return GridCommand.BAD_INPUT;
         }
-        GridClientConfig config;
-        try {
-            config = Configs.client(client, io, GridClientConfig.defaults().connectTimeout());
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
-        GridClient grid;
-        try {
-            grid = GridClient.connect(config);
-        } catch (RuntimeException e) {
-            io.err().println(Clients.cannotConnect(NAME, config, e));
-            return GridCommand.FAILED;
-        }
-        try (grid) {
-            return ExampleRunner.run(NAME, example.get(), grid, args, io, quiet);
-        }
+        return Clients.connectAndRun(NAME, client, GridClientConfig.defaults().connectTimeout(), io,
+                (grid, config) -> ExampleRunner.run(NAME, example.get(), grid, args, io, quiet));
     }
 }

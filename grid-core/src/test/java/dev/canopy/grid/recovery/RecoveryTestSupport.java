@@ -75,6 +75,8 @@ public abstract class RecoveryTestSupport {
     /** Members killed, or whose node was closed: they no longer take part. */
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     private final List<String> runs = new CopyOnWriteArrayList<>();
+    /** Whether members started from now on drive the jobs they submit (see {@link #spreadTopDrivers}). */
+    private boolean driveOwnJobs = true;
 
     @BeforeEach
     final void createFactory() {
@@ -123,8 +125,6 @@ public abstract class RecoveryTestSupport {
             System.err.println("cancelling unfinished jobs failed: " + e);
         }
     }
-
-    private boolean driveOwnJobs = true;
 
     // ----------------------------------------------------------------------------------- cluster
 
