@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,59 @@ class LongRangeJobTest extends GridTestSupport {
         awaitTrue("the running task to observe the cancellation", () -> TestTasks.count(run + ":observed") == 1);
         assertEquals(1, TestTasks.count(run + ":started"), "tasks started in the cancelled leaf");
         assertEquals(0, TestTasks.count(run + ":ranOut"));
+    }
+
+    @Test
+    void whenTasksFailDeepInsideOneBigLeaf_thenEachIsRetriedOnceAndTheSumIsExact() {
+        // given: one leaf of 200,000 fast tasks (the loop runs them in growing blocks between cancel
+        // checks), three of which throw on their first attempt: in the first block, and deep inside
+        List<GridNode> nodes = startCluster(2);
+        String run = newRunId();
+        Set<Long> failing = Set.of(0L, 5_000L, 150_001L);
+        Job<Long, Long> job = Job.rangeToLong(0, 200_000,
+                        (i, ctx) -> failing.contains(i) ? TestTasks.failOnFirstAttempt(run, i, true, ctx) : i)
+                .reduce(Reducers.sumLong())
+                .leafSize(200_000)
+                .build();
+
+        // when
+        JobHandle<Long> handle = nodes.get(0).submit(job);
+        long sum = await(handle.result());
+
+        // then: every index counted once, each failing one run twice
+        assertEquals(TestTasks.sumBelow(200_000), sum);
+        for (long i : failing) {
+            assertEquals(2, TestTasks.count(run + ":" + i), "attempts of index " + i);
+        }
+        assertEquals(3, handle.progress().retried());
+        assertEquals(200_000, handle.progress().done());
+    }
+
+    @Test
+    void whenFastTasksOfOneBigLeafAreCancelled_thenTheLeafStopsWithinOneBlock() {
+        // given: one leaf of a million fast tasks; index 100,000 waits for the cancel
+        List<GridNode> nodes = startCluster(2);
+        String run = newRunId();
+        JobHandle<Long> handle = nodes.get(0).submit(Job.rangeToLong(0, 1_000_000, (i, ctx) -> {
+            if (i == 100_000) {
+                return TestTasks.loopUntilCancelled(run, ctx);
+            }
+            if (ctx.isCancelled()) {
+                TestTasks.increment(run + ":afterCancel");
+            }
+            return 1L;
+        }).reduce(Reducers.sumLong()).leafSize(1_000_000).build());
+        awaitTrue("index 100,000 to start", () -> TestTasks.count(run + ":started") == 1);
+
+        // when
+        assertTrue(handle.cancel());
+
+        // then: the tasks left in the running block run, and no more: the loop checks between blocks
+        // of at most 4,096 tasks, so a cancel is not delayed by the rest of a big leaf
+        assertInstanceOf(CancellationException.class, awaitFailure(handle.result()));
+        awaitTrue("the waiting task to observe the cancellation", () -> TestTasks.count(run + ":observed") == 1);
+        int after = TestTasks.count(run + ":afterCancel");
+        assertTrue(after < 4_096, "tasks run after the cancel: " + after);
     }
 
     @Test

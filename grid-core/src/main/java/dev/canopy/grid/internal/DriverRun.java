@@ -49,6 +49,11 @@ final class DriverRun {
     }
 
     private final boolean persisted;
+    /**
+     * Completes when this driver's plan is durable. Leaves it placed here start before that (see
+     * {@link #plan}); their commits wait for it, as their records are part of it.
+     */
+    private volatile CompletableFuture<Void> planWritten = CompletableFuture.completedFuture(null);
 
     /** @param persisted false for a new root, whose record the first plan writes together with its children */
     DriverRun(Engine engine, LocalJob job, SubJobRecord self, boolean persisted) {
@@ -102,8 +107,9 @@ final class DriverRun {
         // one backup). A driver that dies midway is re-planned by its successor, whose children start
         // at a higher attempt, so a half-written plan is never mixed with the new one
         List<CompletableFuture<?>> writes = new ArrayList<>(3);
-        if (!persisted && planned.length == 1 && planned[0].leaf()
-                && planned[0].assignee().equals(engine.localId())) {
+        boolean oneLocalLeaf = !persisted && planned.length == 1 && planned[0].leaf()
+                && planned[0].assignee().equals(engine.localId());
+        if (oneLocalLeaf) {
             // a root with one leaf here: its records would only repeat the job record (see LocalJob)
             job.unrecordedLeaves.add(planned[0].path());
             job.treeRecorded = false;
@@ -117,8 +123,22 @@ final class DriverRun {
         if (!records.isEmpty()) {
             writes.add(engine.maps().subjobs.putAllAsync(records).toCompletableFuture());
         }
-        writes.add(job.recorded);
-        CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
+        if (!oneLocalLeaf) {
+            writes.add(job.recorded);
+        }
+        // else the leaf may start while the job record travels: all it writes is the job's result,
+        // to the same partition and so queued behind the record on its partition thread, and the
+        // submit call still returns only once the record is durable (JobLifecycle.acceptJob)
+        CompletableFuture<Void> written = CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+        if (persisted && allLocalLeaves(planned)) {
+            // a sub-driver whose children all run here starts them while its plan travels: a member
+            // busy with other leaves can take milliseconds to make it durable, and were this member
+            // to die meanwhile its leaves would die with it. Nothing leaves the member before the
+            // plan is durable: commits wait for it (Engine.commitLeaf), steals skip these leaves
+            planWritten = written;
+        } else {
+            written.join();
+        }
         engine.metrics().delegated(planned.length);
         synchronized (this) {
             children = planned;
@@ -131,6 +151,20 @@ final class DriverRun {
         }
         toDispatch.addAll(List.of(planned));
         return false;
+    }
+
+    private boolean allLocalLeaves(SubJobRecord[] planned) {
+        for (SubJobRecord child : planned) {
+            if (!child.leaf() || !child.assignee().equals(engine.localId())) {
+                return false;
+            }
+        }
+        return planned.length > 0;
+    }
+
+    /** See {@link #planWritten}. */
+    CompletableFuture<Void> planWritten() {
+        return planWritten;
     }
 
     /** Takes over the children a previous attempt of this sub-job created. False when they cannot be found. */

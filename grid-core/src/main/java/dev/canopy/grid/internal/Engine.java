@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -233,7 +234,12 @@ public final class Engine {
 
     /** A sub-job arrived for this member: queue it as a leaf, or drive it. */
     void accept(SubJobRecord subJob) {
-        LocalJob job = localJob(subJob.jobId());
+        accept(subJob, null);
+    }
+
+    /** {@code spec}: the job's spec as the sender had it, or null to read it from the job record. */
+    void accept(SubJobRecord subJob, byte[] spec) {
+        LocalJob job = localJob(subJob.jobId(), spec);
         if (job == null || job.isCancelled()) {
             return;
         }
@@ -285,7 +291,8 @@ public final class Engine {
             driverPool.execute(() -> memberGone(subJob.assignee()));
             return;
         }
-        send(new Messages.Delegate(subJob), member);
+        LocalJob job = localJobs.get(subJob.jobId());
+        send(new Messages.Delegate(subJob, job == null ? null : job.specBytes), member);
     }
 
     void leafStarted(LeafRun run) {
@@ -317,7 +324,30 @@ public final class Engine {
             childDone(leaf.jobId(), leaf.parentPath(), leaf.path(), leaf.attempt(), outcome);
             return;
         }
-        commitAndReport(leaf, done, outcome, 1);
+        DriverRun parent = job.drivers.get(leaf.parentPath());
+        CompletableFuture<Void> planned = parent == null ? null : parent.planWritten();
+        if (planned == null || planned.isDone()) {
+            commitAndReport(leaf, done, outcome, 1);
+            return;
+        }
+        // the leaf finished before its parent's plan (which holds its record) was durable
+        pendingCommits.incrementAndGet();
+        planned.whenComplete((ignored, error) -> {
+            try {
+                commitAndReport(leaf, done, outcome, 1);
+            } finally {
+                pendingCommits.decrementAndGet();
+            }
+        });
+    }
+
+    /** False while the plan holding this leaf's record is still being written (see {@link DriverRun#planWritten}). */
+    boolean isRecorded(LocalJob job, SubJobRecord leaf) {
+        if (job.unrecordedLeaves.contains(leaf.path())) {
+            return false;
+        }
+        DriverRun parent = job.drivers.get(leaf.parentPath());
+        return parent == null || parent.planWritten().isDone();
     }
 
     /**
@@ -424,18 +454,26 @@ public final class Engine {
     // ---- plumbing -----------------------------------------------------------------------------
 
     LocalJob localJob(String jobId) {
+        return localJob(jobId, null);
+    }
+
+    /** This member's state of a job, made from {@code knownSpec} (or else the job record) when it has none yet. */
+    LocalJob localJob(String jobId, byte[] knownSpec) {
         LocalJob job = localJobs.get(jobId);
         if (job != null || ended.contains(jobId)) {
             return job;
         }
-        JobRecord record = maps.jobs.get(jobId);
-        byte[] bytes = record == null ? null : record.spec();
+        byte[] bytes = knownSpec;
+        if (bytes == null) {
+            JobRecord record = maps.jobs.get(jobId);
+            bytes = record == null ? null : record.spec();
+        }
         if (bytes == null) {
             return null;
         }
         @SuppressWarnings("unchecked")
         JobSpec<Object, Object> spec = (JobSpec<Object, Object>) Codec.deserialize(bytes, classLoader());
-        LocalJob loaded = new LocalJob(jobId, spec);
+        LocalJob loaded = new LocalJob(jobId, spec, bytes);
         LocalJob raced = localJobs.putIfAbsent(jobId, loaded);
         return raced != null ? raced : loaded;
     }

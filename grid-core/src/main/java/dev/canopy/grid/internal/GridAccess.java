@@ -414,6 +414,10 @@ public final class GridAccess {
                 complete(f, id, outcome);
             }
         }
+        notifyEnded(id);
+    }
+
+    private void notifyEnded(String id) {
         for (Consumer<String> listener : endListeners) {
             try {
                 listener.accept(id);
@@ -440,12 +444,22 @@ public final class GridAccess {
             EntryUpdatedListener<String, JobOutcome> {
         @Override
         public void entryAdded(EntryEvent<String, JobOutcome> event) {
-            deliver(event.getKey(), event.getValue());
+            resultAppeared(event);
         }
 
         @Override
         public void entryUpdated(EntryEvent<String, JobOutcome> event) {
-            deliver(event.getKey(), event.getValue());
+            resultAppeared(event);
+        }
+
+        /** The event's value is deserialized only where a handle waits for it: most members just forget the job. */
+        private void resultAppeared(EntryEvent<String, JobOutcome> event) {
+            String id = event.getKey();
+            if (waiting.containsKey(id)) {
+                deliver(id, event.getValue());
+            } else {
+                notifyEnded(id);
+            }
         }
     }
 }

@@ -87,8 +87,9 @@ final class HandOver {
             }
             SubJobRecord leaf = run.leaf();
             UUID to = target != null ? target : placement.pickMember(List.of(), List.of(), Set.of(localId));
-            if (to.equals(localId) || run.job().unrecordedLeaves.contains(leaf.path())) {
-                // an unrecorded leaf cannot move: it goes with its root, whose successor plans it again
+            if (to.equals(localId) || !engine.isRecorded(run.job(), leaf)) {
+                // a leaf without a durable record cannot move: it goes with its driver, whose
+                // successor plans it again
                 workers.submit(leaf.jobId(), run.job().spec.priority(), run);
                 continue;
             }

@@ -79,10 +79,11 @@ final class JobLifecycle {
                 throw e;
             }
         }
-        LocalJob job = new LocalJob(jobId, decoded, recorded);
+        LocalJob job = new LocalJob(jobId, decoded, spec, recorded);
         LocalJob raced = engine.localJobs().putIfAbsent(jobId, job);
-        // the root is planned and its children written while the job's own records are written;
-        // DriverRun dispatches nothing before both are durable
+        // the root is planned and its children written while the job's own record is written;
+        // DriverRun dispatches nothing before both are durable, but a lone local leaf, which writes
+        // nothing before the result (see DriverRun.plan)
         drive(raced != null ? raced : job, record, null, 1);
         recorded.join();
     }

@@ -207,27 +207,43 @@ final class LeafRun implements Runnable {
                                     Reducer<Object, Object> reducer, TaskContextImpl ctx, long from, long to) {
         long a = (Long) acc;
         long d = done;
-        for (long i = from; i < to; i++) {
+        long i = from;
+        int block = 1;
+        while (i < to) {
             if (job.isCancelled()) {
                 return false;
             }
-            long value;
+            // blocks between cancel checks grow while they stay short: a volatile read per task would
+            // keep the JIT from unrolling this loop, and a fixed block would delay a cancel of slow tasks
+            int n = (int) Math.min(block, to - i);
+            long started = System.nanoTime();
+            int k = 0;
             try {
-                value = task.run(i, ctx);
+                for (; k < n; k++) {
+                    a = primitive.accumulateLong(a, task.run(i + k, ctx));
+                }
             } catch (Throwable t) {
                 acc = a;
-                done = d;
-                hole(reducer, i, "index " + i, t);
+                d += k;
+                hole(reducer, i + k, "index " + (i + k), t);
                 a = (Long) acc;
+                i += k + 1;
                 continue;
             }
-            a = primitive.accumulateLong(a, value);
-            d++;
+            d += n;
+            i += n;
+            if (block < MAX_BLOCK && System.nanoTime() - started < BLOCK_NANOS) {
+                block <<= 1;
+            }
         }
         acc = a;
         done = d;
         return true;
     }
+
+    /** Tasks between cancel checks in {@link #runRangeOfLongs}, at most, and how long a block may take to grow. */
+    private static final int MAX_BLOCK = 4096;
+    private static final long BLOCK_NANOS = 100_000;
 
     private boolean runList(List<Task<Object>> tasks, Reducer<Object, Object> reducer, TaskContextImpl ctx,
                             int from, int to) {

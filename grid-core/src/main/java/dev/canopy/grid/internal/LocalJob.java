@@ -13,6 +13,8 @@ final class LocalJob {
 
     final String jobId;
     final JobSpec<Object, Object> spec;
+    /** The spec as the job record holds it: sent along with sub-jobs, so their members need not read it. */
+    final byte[] specBytes;
     /** Completes when the job's own records are durable; nothing is dispatched before. */
     final CompletableFuture<Void> recorded;
     final long createdMillis = System.currentTimeMillis();
@@ -27,15 +29,16 @@ final class LocalJob {
     volatile boolean treeRecorded = true;
     private volatile boolean cancelled;
 
-    LocalJob(String jobId, JobSpec<Object, Object> spec, CompletableFuture<Void> recorded) {
+    LocalJob(String jobId, JobSpec<Object, Object> spec, byte[] specBytes, CompletableFuture<Void> recorded) {
         this.jobId = jobId;
         this.spec = spec;
+        this.specBytes = specBytes;
         this.recorded = recorded;
     }
 
-    /** A job read back from its records, which exist. */
-    LocalJob(String jobId, JobSpec<Object, Object> spec) {
-        this(jobId, spec, CompletableFuture.completedFuture(null));
+    /** A job whose records exist: read back from them, or learnt from a sub-job sent here. */
+    LocalJob(String jobId, JobSpec<Object, Object> spec, byte[] specBytes) {
+        this(jobId, spec, specBytes, CompletableFuture.completedFuture(null));
     }
 
     boolean isCancelled() {

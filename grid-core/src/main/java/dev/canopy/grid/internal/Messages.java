@@ -107,17 +107,22 @@ final class Messages {
         }
     }
 
-    /** To a child's assignee: run or drive this sub-job. */
+    /**
+     * To a child's assignee: run or drive this sub-job. Carries the job's spec (when the sender
+     * knows it), so a member new to the job need not read it from the job record first.
+     */
     static final class Delegate extends Message {
         final SubJobRecord child;
+        final byte[] spec;
 
-        Delegate(SubJobRecord child) {
+        Delegate(SubJobRecord child, byte[] spec) {
             this.child = child;
+            this.spec = spec;
         }
 
         @Override
         void deliver(Engine engine) {
-            engine.accept(child);
+            engine.accept(child, spec);
         }
 
         @Override

@@ -124,7 +124,7 @@ final class Processors {
         @Override
         public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r != null && r.attempt() == attempt) {
+            if (r != null && r.attempt() == attempt && r.state() != SubJobState.DONE) {
                 entry.setValue(r.withChildren(children, System.currentTimeMillis()).withState(SubJobState.RUNNING,
                         System.currentTimeMillis()));
             }

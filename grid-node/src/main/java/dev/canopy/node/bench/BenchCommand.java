@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("setup", Map.of("members", nodes, "processes", processes,
                     "cores", Runtime.getRuntime().availableProcessors()));
             Bench bench = new Bench(contenders.grid(), contenders.hazelcast());
-            BenchReport printer = new BenchReport(out);
+            BenchReport printer = new BenchReport(out, quick ? 100 : 1_000);
             if (!skip.contains("throughput")) {
                 report.put("throughput", printer.throughput(bench, sizes()));
             }

@@ -14,9 +14,12 @@ final class BenchReport {
     }
 
     private final PrintStream out;
+    private final int trivialWarmUpRounds;
 
-    BenchReport(PrintStream out) {
+    /** @param trivialWarmUpRounds warm-up rounds of each contender before the trivial row (see {@link #warmUp}) */
+    BenchReport(PrintStream out, int trivialWarmUpRounds) {
         this.out = out;
+        this.trivialWarmUpRounds = trivialWarmUpRounds;
     }
 
     List<Map<String, Object>> throughput(Bench bench, List<Size> sizes) throws Exception {
@@ -76,13 +79,14 @@ final class BenchReport {
     }
 
     /**
-     * Each contender at a tenth of the size, several times for the cheap trivial row: Hazelcast is a
-     * large code base and the JIT was still compiling it seconds into a run (a third of the CPU in
-     * profiles), which would otherwise be measured as grid overhead.
+     * Each contender at a tenth of the size, as many rounds each, many for the cheap trivial row:
+     * Hazelcast is a large code base, and three members in one JVM spent some 20 s of compiler time
+     * on it. A 10^7-task job took 20 ms after 60 jobs and 12 ms after 1,000 (the batches' simpler path
+     * warms up in a few rounds), so a short warm-up would measure the JIT as grid overhead.
      */
-    private static void warmUp(Bench bench, Size size) throws Exception {
+    private void warmUp(Bench bench, Size size) throws Exception {
         long tasks = Math.max(1, size.tasks() / 10);
-        int rounds = size.costNanos() == 0 ? WARM_UP_ROUNDS_TRIVIAL : 1;
+        int rounds = size.costNanos() == 0 ? trivialWarmUpRounds : 1;
         for (int i = 0; i < rounds; i++) {
             bench.canopy(tasks, size.costNanos());
             bench.rawBatches(tasks, size.costNanos());
@@ -91,12 +95,12 @@ final class BenchReport {
         bench.rawPerTask(Math.max(1, size.rawTasks() / 10), size.costNanos());
     }
 
-    private static final int WARM_UP_ROUNDS_TRIVIAL = 30;
+    private static final int LATENCY_WARM_UP_ROUNDS = 3;
 
     Map<String, Object> latency(Bench bench, int jobs) throws Exception {
-        // as many warm-up runs as measured ones: with --processes each member JVM compiles the job
-        // path on its own, and the first thousand jobs were several times slower than the next
-        bench.canopyLatency(jobs);
+        // warm-up runs, three times the measured ones: each member compiles the job path (with
+        // --processes, each JVM on its own), and the first thousands of jobs ran several times slower
+        bench.canopyLatency(LATENCY_WARM_UP_ROUNDS * jobs);
         bench.rawLatency(jobs);
         double[] raw = bench.rawLatency(jobs);
         double[] canopy = bench.canopyLatency(jobs);
