@@ -321,8 +321,10 @@ public final class GridAccess {
             return;
         }
         // the record's own counts complete the progress where it lives: no read before the write
+        // (a record to log comes back only when there is a log to write: it is most of the answer's bytes)
         JobRecord done = maps.jobs.executeOnKey(id, new Processors.Finish(outcome.state(),
-                completed ? outcome.failures() : null, ended.isEmpty() ? null : sums.aggregate(), resultTtlMillis));
+                completed ? outcome.failures() : null, ended.isEmpty() ? null : sums.aggregate(), resultTtlMillis,
+                LOG.isInfoEnabled()));
         if (done == null) {
             return;
         }

@@ -203,10 +203,11 @@ final class Processors {
 
     /**
      * Ends a job record: its final progress from its own counts and the tree's sums (null when the
-     * tree had no record), the results' time-to-live, no spec. Returns the ended record, or null.
+     * tree had no record), the results' time-to-live, no spec. Returns the ended record when
+     * {@code returnRecord} (the caller logs it), else null, as it does when the job had ended already.
      */
-    record Finish(JobState state, List<TaskFailure> failures, ProgressAggregator.Sums tree, long ttlMillis)
-            implements EntryProcessor<String, JobRecord, JobRecord> {
+    record Finish(JobState state, List<TaskFailure> failures, ProgressAggregator.Sums tree, long ttlMillis,
+                  boolean returnRecord) implements EntryProcessor<String, JobRecord, JobRecord> {
         @Override
         public JobRecord process(Map.Entry<String, JobRecord> entry) {
             JobRecord r = entry.getValue();
@@ -217,7 +218,7 @@ final class Processors {
             JobRecord done = r.finished(state, failures == null ? r.failures() : failures, progress,
                     System.currentTimeMillis());
             ((ExtendedMapEntry<String, JobRecord>) entry).setValue(done, ttlMillis, TimeUnit.MILLISECONDS);
-            return done;
+            return returnRecord ? done : null;
         }
     }
 }

@@ -63,7 +63,7 @@ final class BenchReport {
     }
 
     /** Runs of each contender; the median is reported, so one unlucky run (a GC, a JIT pause) does not decide. */
-    static final int RUNS = 3;
+    static final int RUNS = 5;
 
     interface Run {
         Bench.Rate measure() throws Exception;
