@@ -363,10 +363,11 @@ public final class Engine {
     private void commitAndReport(SubJobRecord self, long done, List<Object> outcome, int attempt) {
         pendingCommits.incrementAndGet();
         maps.subjobs.submitToKey(self.key(), new Processors.Commit(self.attempt(), self.assignee(), done, outcome))
-                .whenCompleteAsync((committed, error) -> {
+                .whenCompleteAsync((reportTo, error) -> {
                     try {
-                        if (error == null && committed != null) {
-                            report(committed, committed.reportTo(), outcome);
+                        if (error == null && reportTo != null) {
+                            // the commit was of self's attempt: self names the child the parent hears of
+                            report(self, reportTo, outcome);
                         } else if (error != null && !closed && attempt < MAX_COMMIT_TRIES) {
                             LOG.debug("Commit of {}/{} failed (try {}); trying again", self.jobId(), self.path(), attempt, error);
                             timer.schedule(() -> commitAndReport(self, done, outcome, attempt + 1),
@@ -396,19 +397,19 @@ public final class Engine {
         commitAndReport(self, 0, outcome, 1);
     }
 
-    private void report(SubJobRecord committed, UUID parent, List<Object> outcome) {
+    private void report(SubJobRecord child, UUID parent, List<Object> outcome) {
         if (parent == null) {
             return;
         }
         if (parent.equals(localId)) {
-            driverPool.execute(() -> childDone(committed.jobId(), committed.parentPath(), committed.path(),
-                    committed.attempt(), outcome));
+            driverPool.execute(() -> childDone(child.jobId(), child.parentPath(), child.path(),
+                    child.attempt(), outcome));
             return;
         }
         Member member = placement.member(parent);
         if (member != null) {
-            long bytes = send(new Messages.ChildDone(committed.jobId(), committed.parentPath(),
-                    committed.path(), committed.attempt(), outcome), member);
+            long bytes = send(new Messages.ChildDone(child.jobId(), child.parentPath(),
+                    child.path(), child.attempt(), outcome), member);
             metrics.partialSent(bytes);
         }
     }

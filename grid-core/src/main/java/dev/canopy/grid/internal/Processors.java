@@ -40,18 +40,21 @@ final class Processors {
         }
     }
 
-    /** Commits an outcome; returns the committed record, or null when the attempt is stale. */
+    /**
+     * Commits an outcome. Returns the member to report to (the record's, which an adopting driver
+     * may have changed), or null when the attempt is stale: not the whole record, which on a job's
+     * busy partition was most of each commit's cost.
+     */
     record Commit(int attempt, UUID assignee, long done, List<Object> outcome)
-            implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
+            implements EntryProcessor<SubJobKey, SubJobRecord, UUID> {
         @Override
-        public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+        public UUID process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
             if (r == null || r.attempt() != attempt || !r.assignee().equals(assignee) || r.state() == SubJobState.DONE) {
                 return null;
             }
-            SubJobRecord committed = r.committed(done, outcome, System.currentTimeMillis());
-            entry.setValue(committed);
-            return committed;
+            entry.setValue(r.committed(done, outcome, System.currentTimeMillis()));
+            return r.reportTo();
         }
     }
 

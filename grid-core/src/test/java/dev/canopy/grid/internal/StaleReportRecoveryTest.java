@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,9 +45,9 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         List<Object> outcome = List.of(new Partial(45L));
 
         // when: the old attempt reports, then a member that is not the assignee reports the current attempt
-        SubJobRecord fromOldAttempt = subjobs.executeOnKey(running.key(), new Processors.Commit(1, b, 10, outcome));
+        UUID fromOldAttempt = subjobs.executeOnKey(running.key(), new Processors.Commit(1, b, 10, outcome));
         SubJobRecord afterOldAttempt = subjobs.get(running.key());
-        SubJobRecord fromOtherMember = subjobs.executeOnKey(running.key(), new Processors.Commit(2, b, 10, outcome));
+        UUID fromOtherMember = subjobs.executeOnKey(running.key(), new Processors.Commit(2, b, 10, outcome));
         SubJobRecord afterOtherMember = subjobs.get(running.key());
         subjobs.executeOnKey(running.key(), new Processors.MarkRunning(1, b));
         SubJobRecord afterOldMarkRunning = subjobs.get(running.key());
@@ -61,12 +60,14 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertEquals(running, afterOldMarkRunning, "record after a stale MarkRunning");
 
         // and when: the current attempt commits, and then commits again (a duplicate report)
-        SubJobRecord committed = subjobs.executeOnKey(running.key(), new Processors.Commit(2, a, 10, outcome));
-        SubJobRecord duplicate = subjobs.executeOnKey(running.key(),
+        UUID reportTo = subjobs.executeOnKey(running.key(), new Processors.Commit(2, a, 10, outcome));
+        SubJobRecord committed = subjobs.get(running.key());
+        UUID duplicate = subjobs.executeOnKey(running.key(),
                 new Processors.Commit(2, a, 10, List.of(new Partial(99L))));
 
-        // then: the first is accepted, the duplicate refused, and the first outcome stays
-        assertNotNull(committed, "commit of the current attempt by its assignee");
+        // then: the first is accepted (and names the driver to report to), the duplicate refused,
+        // and the first outcome stays
+        assertEquals(driver, reportTo, "commit of the current attempt by its assignee");
         assertEquals(SubJobState.DONE, committed.state());
         assertEquals(outcome, committed.outcome());
         assertNull(duplicate, "a second commit of a done sub-job");
@@ -94,7 +95,7 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         // for gone), and the old attempt then reports
         SubJobRecord moved = subjobs.executeOnKey(leaf.key(),
                 new Processors.Reassign(leaf.attempt(), second.memberId(), leaf.reportTo()));
-        SubJobRecord stale = subjobs.executeOnKey(leaf.key(),
+        UUID stale = subjobs.executeOnKey(leaf.key(),
                 new Processors.Commit(leaf.attempt(), first, leaf.slice().size(), List.of(new Partial(0L))));
 
         // then: the report of the old attempt is refused and leaves the record as the re-assignment wrote it
