@@ -292,7 +292,7 @@ public final class Engine {
             return;
         }
         LocalJob job = localJobs.get(subJob.jobId());
-        send(new Messages.Delegate(subJob, job == null ? null : job.specBytes), member);
+        send(new Messages.Delegate(subJob, job == null ? null : job.specFor(subJob.assignee())), member);
     }
 
     void leafStarted(LeafRun run) {

@@ -15,6 +15,8 @@ final class LocalJob {
     final JobSpec<Object, Object> spec;
     /** The spec as the job record holds it: sent along with sub-jobs, so their members need not read it. */
     final byte[] specBytes;
+    /** Members this member sent the spec to already: later sub-jobs for them go without it. */
+    private final Set<java.util.UUID> specSentTo = ConcurrentHashMap.newKeySet();
     /** Completes when the job's own records are durable; nothing is dispatched before. */
     final CompletableFuture<Void> recorded;
     final long createdMillis = System.currentTimeMillis();
@@ -40,6 +42,16 @@ final class LocalJob {
     LocalJob(String jobId, JobSpec<Object, Object> spec, byte[] specBytes) {
         this(jobId, spec, specBytes, CompletableFuture.completedFuture(null));
     }
+
+    /**
+     * The spec to send along with a sub-job for {@code member}: the first time only, and only when
+     * small; a member without it reads it from the job record once.
+     */
+    byte[] specFor(java.util.UUID member) {
+        return specBytes != null && specBytes.length <= SPEC_SENT_AT_MOST && specSentTo.add(member) ? specBytes : null;
+    }
+
+    private static final int SPEC_SENT_AT_MOST = 64 * 1024;
 
     boolean isCancelled() {
         return cancelled;
