@@ -135,7 +135,12 @@ final class DriverRun {
             // busy with other leaves can take milliseconds to make it durable, and were this member
             // to die meanwhile its leaves would die with it. Nothing leaves the member before the
             // plan is durable: commits wait for it (Engine.commitLeaf), steals skip these leaves
-            planWritten = written;
+            planWritten = written.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    LOG.warn("Job {}: the plan of {} could not be written (the job's records are unreachable;"
+                            + " its timeout, if any, ends it)", self.jobId(), self.path(), error);
+                }
+            });
         } else {
             written.join();
         }

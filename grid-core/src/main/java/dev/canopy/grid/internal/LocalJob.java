@@ -2,6 +2,7 @@ package dev.canopy.grid.internal;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +17,7 @@ final class LocalJob {
     /** The spec as the job record holds it: sent along with sub-jobs, so their members need not read it. */
     final byte[] specBytes;
     /** Members this member sent the spec to already: later sub-jobs for them go without it. */
-    private final Set<java.util.UUID> specSentTo = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> specSentTo = ConcurrentHashMap.newKeySet();
     /** Completes when the job's own records are durable; nothing is dispatched before. */
     final CompletableFuture<Void> recorded;
     final long createdMillis = System.currentTimeMillis();
@@ -47,7 +48,7 @@ final class LocalJob {
      * The spec to send along with a sub-job for {@code member}: the first time only, and only when
      * small; a member without it reads it from the job record once.
      */
-    byte[] specFor(java.util.UUID member) {
+    byte[] specFor(UUID member) {
         return specBytes != null && specBytes.length <= SPEC_SENT_AT_MOST && specSentTo.add(member) ? specBytes : null;
     }
 
