@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Field-by-field serializers for the records every job writes and reads on its critical path, the
@@ -149,16 +150,24 @@ final class GridSerializers {
         return in.readBoolean() ? new UUID(in.readLong(), in.readLong()) : null;
     }
 
-    /** Registers {@link JobRecordSerializer}; see the class comment. */
-    public static final class JobRecordHook implements SerializerHook<JobRecord> {
+    /** Registers one serializer; Hazelcast makes each hook with its no-argument constructor. */
+    private abstract static class Hook<T> implements SerializerHook<T> {
+        private final Class<T> type;
+        private final Supplier<Serializer> serializer;
+
+        Hook(Class<T> type, Supplier<Serializer> serializer) {
+            this.type = type;
+            this.serializer = serializer;
+        }
+
         @Override
-        public Class<JobRecord> getSerializationType() {
-            return JobRecord.class;
+        public Class<T> getSerializationType() {
+            return type;
         }
 
         @Override
         public Serializer createSerializer() {
-            return new JobRecordSerializer();
+            return serializer.get();
         }
 
         @Override
@@ -167,21 +176,17 @@ final class GridSerializers {
         }
     }
 
+    /** Registers {@link JobRecordSerializer}; see the class comment. */
+    public static final class JobRecordHook extends Hook<JobRecord> {
+        public JobRecordHook() {
+            super(JobRecord.class, JobRecordSerializer::new);
+        }
+    }
+
     /** Registers {@link JobOutcomeSerializer}; see the class comment. */
-    public static final class JobOutcomeHook implements SerializerHook<JobOutcome> {
-        @Override
-        public Class<JobOutcome> getSerializationType() {
-            return JobOutcome.class;
-        }
-
-        @Override
-        public Serializer createSerializer() {
-            return new JobOutcomeSerializer();
-        }
-
-        @Override
-        public boolean isOverwritable() {
-            return true;
+    public static final class JobOutcomeHook extends Hook<JobOutcome> {
+        public JobOutcomeHook() {
+            super(JobOutcome.class, JobOutcomeSerializer::new);
         }
     }
 }
