@@ -324,9 +324,8 @@ public final class Engine {
             childDone(leaf.jobId(), leaf.parentPath(), leaf.path(), leaf.attempt(), outcome);
             return;
         }
-        DriverRun parent = job.drivers.get(leaf.parentPath());
-        CompletableFuture<Void> planned = parent == null ? null : parent.planWritten();
-        if (planned == null || planned.isDone()) {
+        CompletableFuture<Void> planned = parentPlan(job, leaf);
+        if (planned.isDone()) {
             commitAndReport(leaf, done, outcome, 1);
             return;
         }
@@ -346,8 +345,13 @@ public final class Engine {
         if (job.unrecordedLeaves.contains(leaf.path())) {
             return false;
         }
+        return parentPlan(job, leaf).isDone();
+    }
+
+    /** Completes when the plan holding the leaf's record is durable (at once when its driver is not here). */
+    private static CompletableFuture<Void> parentPlan(LocalJob job, SubJobRecord leaf) {
         DriverRun parent = job.drivers.get(leaf.parentPath());
-        return parent == null || parent.planWritten().isDone();
+        return parent == null ? CompletableFuture.completedFuture(null) : parent.planWritten();
     }
 
     /**

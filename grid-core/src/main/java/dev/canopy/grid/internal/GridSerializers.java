@@ -29,6 +29,9 @@ final class GridSerializers {
     static final int JOB_RECORD = 0x434E01;
     static final int JOB_OUTCOME = 0x434E02;
 
+    /** Read per record: {@code values()} would copy the array each time. */
+    private static final JobState[] STATES = JobState.values();
+
     private GridSerializers() {
     }
 
@@ -72,7 +75,7 @@ final class GridSerializers {
         public JobRecord read(ObjectDataInput in) throws IOException {
             String id = in.readString();
             String name = in.readString();
-            JobState state = JobState.values()[in.readByte()];
+            JobState state = STATES[in.readByte()];
             UUID submitter = readUuid(in);
             UUID topDriver = readUuid(in);
             long submitted = in.readLong();
@@ -108,7 +111,7 @@ final class GridSerializers {
 
         @Override
         public JobOutcome read(ObjectDataInput in) throws IOException {
-            JobState state = JobState.values()[in.readByte()];
+            JobState state = STATES[in.readByte()];
             Object result = in.readObject();
             Throwable error = in.readObject();
             return new JobOutcome(state, result, error, readFailures(in));
