@@ -3,8 +3,8 @@ package dev.canopy.grid;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
-import dev.canopy.grid.internal.GridAccess;
-import dev.canopy.grid.internal.ClientBootstrap;
+import dev.canopy.grid.internal.access.GridAccess;
+import dev.canopy.grid.internal.access.ClientBootstrap;
 
 import java.util.List;
 import java.util.Objects;

@@ -2,9 +2,9 @@ package dev.canopy.grid;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.canopy.grid.internal.Engine;
-import dev.canopy.grid.internal.GridAccess;
-import dev.canopy.grid.internal.NodeBootstrap;
+import dev.canopy.grid.internal.engine.Engine;
+import dev.canopy.grid.internal.access.GridAccess;
+import dev.canopy.grid.internal.engine.NodeBootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

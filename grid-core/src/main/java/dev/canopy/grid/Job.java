@@ -1,7 +1,7 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.BoxingIndexTask;
-import dev.canopy.grid.internal.JobSpec;
+import dev.canopy.grid.internal.spec.BoxingIndexTask;
+import dev.canopy.grid.internal.spec.JobSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.LongAccumulator;
+import dev.canopy.grid.internal.spec.LongAccumulator;
 
 import java.io.Serializable;
 import java.util.ArrayList;

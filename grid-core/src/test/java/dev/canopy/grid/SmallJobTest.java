@@ -2,8 +2,8 @@ package dev.canopy.grid;
 
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

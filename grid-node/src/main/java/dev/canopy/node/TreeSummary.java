@@ -5,9 +5,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobId;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
-import dev.canopy.grid.internal.SubJobState;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobState;
 
 import java.util.Collection;
 import java.util.HashMap;

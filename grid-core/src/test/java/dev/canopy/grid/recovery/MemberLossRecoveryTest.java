@@ -5,11 +5,11 @@ import com.hazelcast.test.Accessors;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
-import dev.canopy.grid.internal.JobRecord;
-import dev.canopy.grid.internal.Slice;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
-import dev.canopy.grid.internal.SubJobState;
+import dev.canopy.grid.internal.store.JobRecord;
+import dev.canopy.grid.internal.spec.Slice;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -2,10 +2,10 @@ package dev.canopy.grid.recovery;
 
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
-import dev.canopy.grid.internal.Engine;
-import dev.canopy.grid.internal.Slice;
-import dev.canopy.grid.internal.SubJobRecord;
-import dev.canopy.grid.internal.SubJobState;
+import dev.canopy.grid.internal.engine.Engine;
+import dev.canopy.grid.internal.spec.Slice;
+import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -12,10 +12,10 @@ import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
-import dev.canopy.grid.internal.JobRecord;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
-import dev.canopy.grid.internal.SubJobState;
+import dev.canopy.grid.internal.store.JobRecord;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

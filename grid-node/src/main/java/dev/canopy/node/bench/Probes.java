@@ -2,7 +2,7 @@ package dev.canopy.node.bench;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
-import dev.canopy.grid.internal.Engine;
+import dev.canopy.grid.internal.engine.Engine;
 
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;

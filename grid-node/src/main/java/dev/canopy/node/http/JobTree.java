@@ -5,8 +5,8 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobId;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 final class JobTree {
 
-    /** Sub-job map of the engine (see {@code dev.canopy.grid.internal.GridMaps}). */
+    /** Sub-job map of the engine (see {@code dev.canopy.grid.internal.store.GridMaps}). */
     static final String SUBJOBS = "canopy.subjobs";
 
     /** Most nodes one answer carries; the page draws this many without strain. */

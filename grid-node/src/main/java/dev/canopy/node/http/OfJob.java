@@ -1,8 +1,8 @@
 package dev.canopy.node.http;
 
 import com.hazelcast.query.Predicate;
-import dev.canopy.grid.internal.SubJobKey;
-import dev.canopy.grid.internal.SubJobRecord;
+import dev.canopy.grid.internal.store.SubJobKey;
+import dev.canopy.grid.internal.store.SubJobRecord;
 
 import java.util.Map;
 

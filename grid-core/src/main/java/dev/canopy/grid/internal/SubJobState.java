@@ -1,6 +1,0 @@
-package dev.canopy.grid.internal;
-
-/** {@code ASSIGNED -> RUNNING -> DONE}; a re-assignment bumps the attempt and returns to ASSIGNED. */
-public enum SubJobState {
-    ASSIGNED, RUNNING, DONE
-}

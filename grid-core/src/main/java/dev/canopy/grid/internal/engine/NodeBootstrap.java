@@ -1,0 +1,46 @@
+package dev.canopy.grid.internal.engine;
+
+import dev.canopy.grid.internal.store.GridMaps;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.GridConfig;
+
+/** Turns a {@link GridConfig} into Hazelcast configuration and engine settings. */
+public final class NodeBootstrap {
+
+    private NodeBootstrap() {
+    }
+
+    /** A member config: TCP/IP join on the configured members, no multicast, Canopy's structures. */
+    public static Config memberConfig(GridConfig grid) {
+        grid.validate();
+        Config config = new Config();
+        config.setClusterName(grid.clusterName());
+        config.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, grid.heartbeatInterval().toSeconds())));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, grid.maxNoHeartbeat().toSeconds())));
+        config.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(grid.port()).setPortAutoIncrement(grid.portAutoIncrement());
+        network.getInterfaces().setEnabled(true).addInterface(grid.bindAddress());
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(grid.members());
+        GridMaps.configure(config, grid.backupCount());
+        return config;
+    }
+
+    /** Adds Canopy's structures to a member that is already running. */
+    public static void prepare(HazelcastInstance hz, GridConfig grid) {
+        GridMaps.configureDynamically(hz, grid.backupCount());
+    }
+
+    public static EngineSettings settings(GridConfig grid) {
+        return new EngineSettings(grid.workerThreads(), grid.fanOut(), grid.leafSize(), grid.resultTtl().toMillis());
+    }
+}

@@ -1,0 +1,245 @@
+package dev.canopy.grid.internal.placement;
+
+import dev.canopy.grid.internal.engine.DriverRun;
+import dev.canopy.grid.internal.engine.EngineSettings;
+import dev.canopy.grid.internal.engine.LocalJob;
+import dev.canopy.grid.internal.engine.WorkerPool;
+import dev.canopy.grid.internal.spec.JobSpec;
+import dev.canopy.grid.internal.store.GridMaps;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import dev.canopy.grid.MemberInfo;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where work goes, as seen from one member: which cluster members run Canopy and are live, how
+ * loaded each one is (from the {@link MemberInfo} every engine publishes), and which member owns
+ * each partition.
+ *
+ * <p>What it owns: the cache of members' {@link MemberInfo}s, the set of members known to be gone,
+ * and the partition table and one key per partition, both cached on first use. It writes this
+ * member's own {@link MemberInfo} to the grid, once a second.
+ *
+ * <p>Threads: driver-pool, control-executor and worker threads read it when they split, re-delegate
+ * or steal work; the watchdog timer publishes and refreshes the member infos; membership-listener
+ * and control threads mark members gone. All state is in concurrent collections or volatile
+ * caches, so nothing is locked.
+ */
+public final class Placement {
+
+    private final HazelcastInstance hz;
+    private final GridMaps maps;
+    private final EngineSettings settings;
+    private final UUID localId;
+    private final WorkerPool workers;
+    private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, MemberInfo> memberInfos = new ConcurrentHashMap<>();
+    private volatile Object[] partitionKeys;
+    private volatile Partition[] partitions;
+
+    public Placement(HazelcastInstance hz, GridMaps maps, EngineSettings settings, UUID localId, WorkerPool workers) {
+        this.hz = hz;
+        this.maps = maps;
+        this.settings = settings;
+        this.localId = localId;
+        this.workers = workers;
+    }
+
+    public Splitter splitter(JobSpec<?, ?> spec, int leafSize) {
+        int fanOut = spec.fanOut() > 0 ? spec.fanOut() : settings.fanOut();
+        return new Splitter(fanOut, leafSize, this::workerThreadsOf, this::partitionOwner,
+                key -> hz.getPartitionService().getPartition(key).getPartitionId());
+    }
+
+    /**
+     * The live Canopy members of {@code group} with this member first; all live members when the
+     * group is empty or has no live member but this one.
+     */
+    public List<UUID> liveGroup(List<UUID> group) {
+        List<UUID> live = canopyMembers();
+        List<UUID> result = new ArrayList<>();
+        result.add(localId);
+        for (UUID member : group.isEmpty() ? live : group) {
+            if (!member.equals(localId) && live.contains(member)) {
+                result.add(member);
+            }
+        }
+        return result;
+    }
+
+    /** A live member for re-delegated work: from the child's group, else the driver's, else any; preferring untried ones. */
+    public UUID pickMember(List<UUID> preferred, List<UUID> fallback, Set<UUID> avoid) {
+        List<UUID> live = canopyMembers();
+        for (List<UUID> candidates : List.of(preferred, fallback, live)) {
+            List<UUID> fresh = new ArrayList<>();
+            for (UUID member : candidates) {
+                if (live.contains(member) && (avoid == null || !avoid.contains(member))) {
+                    fresh.add(member);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                return leastLoaded(fresh);
+            }
+        }
+        return live.isEmpty() ? localId : leastLoaded(live);
+    }
+
+    private UUID leastLoaded(List<UUID> candidates) {
+        return candidates.stream().min(Comparator.comparingDouble(this::load)).orElse(localId);
+    }
+
+    private double load(UUID member) {
+        MemberInfo info = memberInfos.get(member);
+        if (info == null || info.workerThreads() == 0) {
+            return 0;
+        }
+        return (double) (info.busy() + info.queuedLeaves()) / info.workerThreads();
+    }
+
+    public boolean isLive(UUID member) {
+        return member != null && !gone.contains(member) && member(member) != null;
+    }
+
+    /** Whether {@code member} left, or its engine stopped, while its Hazelcast member may still be listed. */
+    public boolean isGone(UUID member) {
+        return gone.contains(member);
+    }
+
+    /** {@code member} left the cluster or its engine stopped: place nothing there any more. */
+    public void markGone(UUID member) {
+        if (member(member) != null) {
+            gone.add(member);
+        }
+        memberInfos.remove(member);
+    }
+
+    /** Cluster members running Canopy, oldest first. */
+    List<UUID> canopyMembers() {
+        List<UUID> result = new ArrayList<>();
+        List<UUID> unknown = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            UUID id = m.getUuid();
+            if (m.isLiteMember() || gone.contains(id)) {
+                continue;
+            }
+            if (!memberInfos.containsKey(id) && !id.equals(localId)) {
+                unknown.add(id);
+            }
+            result.add(id);
+        }
+        if (!unknown.isEmpty()) {
+            memberInfos.putAll(maps.members.getAll(new HashSet<>(unknown)));
+        }
+        result.removeIf(id -> !id.equals(localId) && !memberInfos.containsKey(id));
+        return result;
+    }
+
+    public int workerThreadsOf(UUID member) {
+        if (member.equals(localId)) {
+            return settings.workerThreads();
+        }
+        MemberInfo info = memberInfos.get(member);
+        return info == null ? 1 : info.workerThreads();
+    }
+
+    /** The last {@link MemberInfo} known of each member, this one included. */
+    public Collection<MemberInfo> memberInfos() {
+        return memberInfos.values();
+    }
+
+    private UUID partitionOwner(int partition) {
+        Member owner = partitions()[partition].getOwner();
+        return owner == null ? null : owner.getUuid();
+    }
+
+    public int partitionCount() {
+        return partitions().length;
+    }
+
+    private Partition[] partitions() {
+        Partition[] known = partitions;
+        if (known == null) {
+            Set<Partition> all = hz.getPartitionService().getPartitions();
+            known = new Partition[all.size()];
+            for (Partition p : all) {
+                known[p.getPartitionId()] = p;
+            }
+            partitions = known;
+        }
+        return known;
+    }
+
+    /** A key that falls into {@code partition}, for partition-scoped queries. */
+    public Object partitionKey(int partition) {
+        Object[] keys = partitionKeys;
+        if (keys == null) {
+            keys = new Object[partitions().length];
+            int found = 0;
+            for (int candidate = 0; found < keys.length; candidate++) {
+                int p = hz.getPartitionService().getPartition(candidate).getPartitionId();
+                if (keys[p] == null) {
+                    keys[p] = candidate;
+                    found++;
+                }
+            }
+            partitionKeys = keys;
+        }
+        return keys[partition];
+    }
+
+    /** Writes this member's {@link MemberInfo}: its workers' load and the roles it holds in {@code jobs}. */
+    public void publishMemberInfo(Collection<LocalJob> jobs) {
+        Set<String> roles = new HashSet<>();
+        roles.add("worker");
+        for (LocalJob job : jobs) {
+            for (DriverRun driver : job.drivers.values()) {
+                roles.add(driver.isRoot() ? "top-driver" : "driver");
+            }
+        }
+        Member local = hz.getCluster().getLocalMember();
+        MemberInfo info = new MemberInfo(localId, local.getAddress().getHost() + ":" + local.getAddress().getPort(),
+                workers.threads(), workers.busy(), workers.queued(), Set.copyOf(roles));
+        maps.members.set(localId, info);
+        memberInfos.put(localId, info);
+    }
+
+    public void refreshMemberInfos() {
+        Set<UUID> ids = new HashSet<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            ids.add(m.getUuid());
+        }
+        Map<UUID, MemberInfo> fresh = maps.members.getAll(ids);
+        memberInfos.keySet().retainAll(ids);
+        memberInfos.putAll(fresh);
+    }
+
+    public Member member(UUID uuid) {
+        for (Member m : hz.getCluster().getMembers()) {
+            if (m.getUuid().equals(uuid)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    public Collection<Member> others() {
+        List<Member> result = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!m.localMember()) {
+                result.add(m);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.canopy.grid.internal.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
+import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.map.IMap;
+import dev.canopy.grid.MemberInfo;
+
+import java.util.UUID;
+
+/**
+ * The distributed structures Canopy keeps in Hazelcast, by name, and their configuration.
+ * Works the same on a member and on a client.
+ */
+public final class GridMaps {
+
+    static final String JOBS = "canopy.jobs";
+    static final String SUBJOBS = "canopy.subjobs";
+    static final String RESULTS = "canopy.results";
+    static final String MEMBERS = "canopy.members";
+    static final String CONTROL = "canopy.control";
+
+    /** Threads per member that run Canopy's control messages (never tasks: those run on the worker pool). */
+    static final int CONTROL_THREADS = 8;
+
+    public final IMap<String, JobRecord> jobs;
+    public final IMap<SubJobKey, SubJobRecord> subjobs;
+    public final IMap<String, JobOutcome> results;
+    public final IMap<UUID, MemberInfo> members;
+    public final IExecutorService control;
+
+    public GridMaps(HazelcastInstance hz) {
+        this.jobs = hz.getMap(JOBS);
+        this.subjobs = hz.getMap(SUBJOBS);
+        this.results = hz.getMap(RESULTS);
+        this.members = hz.getMap(MEMBERS);
+        this.control = hz.getExecutorService(CONTROL);
+    }
+
+    /** Adds Canopy's structures to a member config that is about to start. */
+    public static void configure(Config config, int backupCount) {
+        for (MapConfig map : mapConfigs(backupCount)) {
+            config.addMapConfig(map);
+        }
+        config.addExecutorConfig(executorConfig());
+    }
+
+    /**
+     * Adds Canopy's structures to a running member, for {@code GridNode.attach}. A service that
+     * configured them itself keeps its own configuration.
+     */
+    public static void configureDynamically(HazelcastInstance hz, int backupCount) {
+        Config config = hz.getConfig();
+        for (MapConfig map : mapConfigs(backupCount)) {
+            if (config.getMapConfigOrNull(map.getName()) == null) {
+                try {
+                    config.addMapConfig(map);
+                } catch (InvalidConfigurationException raceWithAnotherMember) {
+                    // another member added a configuration for the same map first; it wins
+                }
+            }
+        }
+        if (!config.getExecutorConfigs().containsKey(CONTROL)) {
+            try {
+                config.addExecutorConfig(executorConfig());
+            } catch (InvalidConfigurationException raceWithAnotherMember) {
+                // another member added it first
+            }
+        }
+    }
+
+    private static MapConfig[] mapConfigs(int backupCount) {
+        return new MapConfig[] {
+                // the watchdog looks up unfinished jobs every second: by index, not by reading every record
+                new MapConfig(JOBS).setBackupCount(backupCount).addIndexConfig(new IndexConfig(IndexType.HASH, "state")),
+                new MapConfig(SUBJOBS).setBackupCount(backupCount),
+                new MapConfig(RESULTS).setBackupCount(backupCount),
+                new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
+        };
+    }
+
+    private static ExecutorConfig executorConfig() {
+        return new ExecutorConfig(CONTROL).setPoolSize(CONTROL_THREADS).setStatisticsEnabled(false);
+    }
+}
