@@ -3,6 +3,7 @@ package dev.canopy.grid;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.engine.Engine;
+import dev.canopy.grid.internal.access.AsyncCallbacks;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.engine.NodeBootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,10 @@ public final class GridNode implements Grid {
         Objects.requireNonNull(config, "config");
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(NodeBootstrap.memberConfig(config));
         try {
-            return begin(new GridNode(hz, config, true));
+            GridNode node = new GridNode(hz, config, true);
+            // a JVM-wide setting: only a node Canopy starts itself takes it (see AsyncCallbacks)
+            AsyncCallbacks.acquire();
+            return begin(node);
         } catch (RuntimeException e) {
             hz.shutdown();
             throw e;
@@ -133,6 +137,7 @@ public final class GridNode implements Grid {
         }
         if (ownsHazelcast) {
             hz.shutdown();
+            AsyncCallbacks.release();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.spec.BoxingIndexTask;
+import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
 
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A job: a set of tasks and a {@link Reducer}, submitted as one unit with {@link Grid#submit}.
@@ -39,11 +40,11 @@ public final class Job<T, R> {
 
     /** One task per index in {@code [from, to)}. */
     public static <T> Builder<T, Void> range(long from, long to, IndexTask<T> task) {
-        Builder<T, Void> b = new Builder<>(JobSpec.Kind.RANGE);
-        b.from = from;
-        b.to = to;
-        b.indexTask = task;
-        return b;
+        return new Builder<>(() -> {
+            Builder.require(task, "task", "pass an IndexTask such as (i, ctx) -> i");
+            checkRange(from, to);
+            return new JobSource.IndexRange<>(from, to, task);
+        });
     }
 
     /**
@@ -52,34 +53,54 @@ public final class Job<T, R> {
      * {@link Reducers#sumLong()} and {@link Reducers#count()}.
      */
     public static Builder<Long, Void> rangeToLong(long from, long to, LongIndexTask task) {
-        if (task == null) {
-            throw new IllegalArgumentException("task must not be null: pass a LongIndexTask such as (i, ctx) -> i * i");
-        }
-        return range(from, to, new BoxingIndexTask(task));
+        Builder.require(task, "task", "pass a LongIndexTask such as (i, ctx) -> i * i");
+        return new Builder<>(() -> {
+            checkRange(from, to);
+            return new JobSource.LongRange(from, to, task);
+        });
     }
 
     /** The given tasks, in list order. */
     public static <T> Builder<T, Void> of(List<? extends Task<T>> tasks) {
-        Builder<T, Void> b = new Builder<>(JobSpec.Kind.LIST);
-        b.tasks = tasks;
-        return b;
+        return new Builder<>(() -> {
+            Builder.require(tasks, "tasks", "pass a list of Task");
+            List<Task<T>> copy = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                copy.add(Builder.require(tasks.get(i), "task at index " + i, "remove it or pass a Task"));
+            }
+            return new JobSource.TaskList<>(copy);
+        });
     }
 
     /** One task per key of {@code mapName}, run on the member owning the key's partition. */
+    @SuppressWarnings("unchecked")
     public static <K, V, T> Builder<T, Void> keyed(String mapName, Collection<K> keys, EntryTask<K, V, T> task) {
-        Builder<T, Void> b = new Builder<>(JobSpec.Kind.KEYED);
-        b.mapName = mapName;
-        b.keys = keys;
-        b.entryTask = task;
-        return b;
+        return new Builder<>(() -> {
+            Builder.require(mapName, "map name", "pass the name of an IMap");
+            Builder.require(keys, "keys", "pass a collection of keys");
+            Builder.require(task, "task", "pass an EntryTask such as (k, v, ctx) -> v");
+            List<Object> copy = new ArrayList<>(keys);
+            for (int i = 0; i < copy.size(); i++) {
+                Builder.require(copy.get(i), "key at position " + i, "IMap keys cannot be null");
+            }
+            return new JobSource.KeyedEntries<>(mapName, copy, (EntryTask<Object, Object, T>) task);
+        });
     }
 
     /** One task per entry of {@code mapName}, each partition's entries on that partition's owner. */
+    @SuppressWarnings("unchecked")
     public static <K, V, T> Builder<T, Void> overMap(String mapName, EntryTask<K, V, T> task) {
-        Builder<T, Void> b = new Builder<>(JobSpec.Kind.MAP);
-        b.mapName = mapName;
-        b.entryTask = task;
-        return b;
+        return new Builder<>(() -> {
+            Builder.require(mapName, "map name", "pass the name of an IMap");
+            Builder.require(task, "task", "pass an EntryTask such as (k, v, ctx) -> v");
+            return new JobSource.MapEntries<>(mapName, (EntryTask<Object, Object, T>) task);
+        });
+    }
+
+    private static void checkRange(long from, long to) {
+        if (from > to) {
+            throw new IllegalArgumentException("range from must be <= to but was from=" + from + ", to=" + to);
+        }
     }
 
     public String name() {
@@ -118,14 +139,8 @@ public final class Job<T, R> {
      * job is complete. Every bad value is an {@link IllegalArgumentException} naming it.
      */
     public static final class Builder<T, R> {
-        private final JobSpec.Kind kind;
-        private long from;
-        private long to;
-        private IndexTask<T> indexTask;
-        private List<? extends Task<T>> tasks;
-        private String mapName;
-        private Collection<?> keys;
-        private EntryTask<?, ?, T> entryTask;
+        /** Makes the job's source at {@link #build()}, checking what the factory method was given. */
+        private final Supplier<JobSource<T>> source;
         private Reducer<? super T, R> reducer;
         private String name = "job";
         private int fanOut;
@@ -135,8 +150,8 @@ public final class Job<T, R> {
         private int priority;
         private int tolerateFailures;
 
-        private Builder(JobSpec.Kind kind) {
-            this.kind = kind;
+        private Builder(Supplier<JobSource<T>> source) {
+            this.source = source;
         }
 
         /** Sets how task results combine into the job's result. Required. */
@@ -205,47 +220,16 @@ public final class Job<T, R> {
             return this;
         }
 
-        @SuppressWarnings({"unchecked", "rawtypes"})
+        @SuppressWarnings("unchecked")
         public Job<T, R> build() {
             require(reducer, "reducer", "call reduce(...) before build(), e.g. reduce(Reducers.count())");
             JobSpec.Settings settings = new JobSpec.Settings(name, fanOut, leafSize, maxAttempts, timeoutMillis,
                     priority, tolerateFailures);
-            JobSpec<T, R> spec = switch (kind) {
-                case RANGE -> {
-                    require(indexTask, "task", "pass an IndexTask such as (i, ctx) -> i");
-                    if (from > to) {
-                        throw new IllegalArgumentException("range from must be <= to but was from=" + from + ", to=" + to);
-                    }
-                    yield JobSpec.range(from, to, indexTask, (Reducer) reducer, settings);
-                }
-                case LIST -> {
-                    require(tasks, "tasks", "pass a list of Task");
-                    List<Task<T>> copy = new ArrayList<>(tasks.size());
-                    for (int i = 0; i < tasks.size(); i++) {
-                        copy.add(require(tasks.get(i), "task at index " + i, "remove it or pass a Task"));
-                    }
-                    yield JobSpec.list(copy, (Reducer) reducer, settings);
-                }
-                case KEYED -> {
-                    require(mapName, "map name", "pass the name of an IMap");
-                    require(keys, "keys", "pass a collection of keys");
-                    require(entryTask, "task", "pass an EntryTask such as (k, v, ctx) -> v");
-                    List<Object> copy = new ArrayList<>(keys);
-                    for (int i = 0; i < copy.size(); i++) {
-                        require(copy.get(i), "key at position " + i, "IMap keys cannot be null");
-                    }
-                    yield JobSpec.keyed(mapName, copy, (EntryTask) entryTask, (Reducer) reducer, settings);
-                }
-                case MAP -> {
-                    require(mapName, "map name", "pass the name of an IMap");
-                    require(entryTask, "task", "pass an EntryTask such as (k, v, ctx) -> v");
-                    yield JobSpec.overMap(mapName, (EntryTask) entryTask, (Reducer) reducer, settings);
-                }
-            };
+            JobSpec<T, R> spec = new JobSpec<>(source.get(), (Reducer<T, R>) reducer, settings);
             return new Job<>(spec);
         }
 
-        private static <V> V require(V value, String what, String fix) {
+        static <V> V require(V value, String what, String fix) {
             if (value == null) {
                 throw new IllegalArgumentException(what + " must not be null: " + fix);
             }

@@ -1,6 +1,5 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.spec.LongAccumulator;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -35,12 +34,12 @@ public final class Reducers {
     }
 
     /** Sum of the tasks' numbers, as a long. */
-    public static <T extends Number> Reducer<T, Long> sumLong() {
+    public static <T extends Number> LongReducer<T> sumLong() {
         return new SumLong<>();
     }
 
     /** Number of tasks that succeeded. */
-    public static <T> Reducer<T, Long> count() {
+    public static <T> LongReducer<T> count() {
         return new Count<>();
     }
 
@@ -84,16 +83,16 @@ public final class Reducers {
                 Objects.requireNonNull(accumulator, "accumulator"), Objects.requireNonNull(combiner, "combiner"));
     }
 
-    private static final class SumLong<T extends Number> implements Reducer<T, Long>, LongAccumulator {
-        @Override public long accumulateLong(long acc, Object value) { return acc + ((Number) value).longValue(); }
+    private static final class SumLong<T extends Number> implements LongReducer<T> {
+        @Override public long accumulateLong(long acc, T value) { return acc + value.longValue(); }
         @Override public long accumulateLong(long acc, long value) { return acc + value; }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + value.longValue(); }
         @Override public Long combine(Long left, Long right) { return left + right; }
     }
 
-    private static final class Count<T> implements Reducer<T, Long>, LongAccumulator {
-        @Override public long accumulateLong(long acc, Object value) { return acc + 1; }
+    private static final class Count<T> implements LongReducer<T> {
+        @Override public long accumulateLong(long acc, T value) { return acc + 1; }
         @Override public long accumulateLong(long acc, long value) { return acc + 1; }
         @Override public Long identity() { return 0L; }
         @Override public Long accumulate(Long acc, T value) { return acc + 1; }

@@ -9,16 +9,18 @@ import dev.canopy.grid.TaskFailure;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A handle reading the job's records on demand; its future is completed by {@link GridAccess}'s result listener. */
+/** A handle reading the job's records on demand; its future is completed by {@link ResultWatch}. */
 final class JobHandleImpl<R> implements JobHandle<R> {
 
     private final JobId id;
-    private final GridAccess access;
+    private final JobListings listings;
+    private final JobEnds ends;
     private final JobFuture<R> result;
 
-    JobHandleImpl(JobId id, GridAccess access, JobFuture<R> result) {
+    JobHandleImpl(JobId id, JobListings listings, JobEnds ends, JobFuture<R> result) {
         this.id = id;
-        this.access = access;
+        this.listings = listings;
+        this.ends = ends;
         this.result = result;
     }
 
@@ -34,22 +36,22 @@ final class JobHandleImpl<R> implements JobHandle<R> {
 
     @Override
     public JobProgress progress() {
-        return access.progress(id.toString());
+        return listings.progress(id.toString());
     }
 
     @Override
     public JobState state() {
-        return access.state(id.toString());
+        return listings.state(id.toString());
     }
 
     @Override
     public List<TaskFailure> failures() {
-        return access.failures(id.toString());
+        return listings.failures(id.toString());
     }
 
     @Override
     public boolean cancel() {
-        return access.cancel(id.toString());
+        return ends.cancel(id.toString());
     }
 
     @Override

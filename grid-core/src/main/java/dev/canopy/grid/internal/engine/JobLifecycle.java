@@ -1,31 +1,18 @@
 package dev.canopy.grid.internal.engine;
 
-import dev.canopy.grid.internal.access.GridAccess;
-import dev.canopy.grid.internal.placement.Placement;
+import dev.canopy.grid.internal.access.JobEnds;
 import dev.canopy.grid.internal.placement.Splitter;
-import dev.canopy.grid.internal.spec.Codec;
-import dev.canopy.grid.internal.spec.Errors;
+import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
-import dev.canopy.grid.internal.spec.Slice;
-import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.JobRecord;
+import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
-import dev.canopy.grid.internal.store.SubJobState;
-
-import com.hazelcast.core.HazelcastInstance;
-import dev.canopy.grid.JobFailedException;
-import dev.canopy.grid.JobState;
-import dev.canopy.grid.RetriableGridException;
-import dev.canopy.grid.TaskFailure;
-import dev.canopy.grid.internal.store.Pieces.Failed;
-import dev.canopy.grid.internal.store.Pieces.Partial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -34,96 +21,109 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starting and ending jobs: takes the top-driver role for a job (when it is submitted here, or when
- * its driver left), plans and drives its root, arms its timeout, and ends it as completed or failed.
+ * Starting jobs: takes the top-driver role for a job (when it is submitted here, or when its
+ * driver left), plans and drives its root, and arms its timeout. How a job ends is
+ * {@link Verdicts}'s.
  *
- * <p>What it owns: nothing but the rules; the jobs themselves are the {@link Engine}'s
- * {@link LocalJob}s. It writes a job's spec and record when it takes the job, and its outcome (via
- * {@link GridAccess#end}) when the job ends or counts failures.
+ * <p>What it writes: a new job's record (with its spec), the record's top driver when it takes a
+ * job over, and the result of a job whose timeout ran out (through {@link JobEnds}).
  *
  * <p>Threads: new jobs arrive on Hazelcast's {@code canopy.control} executor threads or the
- * submitting thread; takeovers run on the driver pool; retries and timeouts on the engine's timer;
- * failures are reported from driver-pool and worker threads.
+ * submitting thread; takeovers run on the driver pool; retries and timeouts on the engine's timer.
  */
 final class JobLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
     private static final int MAX_DRIVE_ATTEMPTS = 3;
 
-    private final Engine engine;
-    private final HazelcastInstance hz;
-    private final GridAccess access;
-    private final GridMaps maps;
+    private final Shared shared;
+    private final Tree tree;
+    private final JobEnds ends;
     private final EngineSettings settings;
-    private final Placement placement;
     private final ScheduledExecutorService timer;
-    private final UUID localId;
 
-    JobLifecycle(Engine engine, GridAccess access, EngineSettings settings, Placement placement,
-                 ScheduledExecutorService timer) {
-        this.engine = engine;
-        this.hz = engine.hazelcast();
-        this.access = access;
-        this.maps = engine.maps();
+    JobLifecycle(Shared shared, Tree tree, JobEnds ends, EngineSettings settings, ScheduledExecutorService timer) {
+        this.shared = shared;
+        this.tree = tree;
+        this.ends = ends;
         this.settings = settings;
-        this.placement = placement;
         this.timer = timer;
-        this.localId = engine.localId();
     }
 
     /**
-     * A new job arrived at the owner of its partition: write its spec and its record (already
-     * RUNNING with this member as top driver, so no further call takes the role), then start driving
-     * it on the driver pool. Returns once the records are written, which is when submit returns.
+     * A new job arrived at the owner of its partition: write its record with its spec (already
+     * RUNNING with this member as top driver, so no further call takes the role), then drive it.
+     * Returns once the record is written, which is when submit returns. A spec this member cannot
+     * read fails the job at once, and the submitter hears why.
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
-        // a job over a whole map learns its size here; any other job knows it, and its spec is
-        // decoded while its records travel
-        JobSpec<Object, Object> decoded = submitted.total() < 0 ? decode(spec) : null;
-        long total = decoded != null ? totalOf(decoded) : submitted.total();
-        JobRecord record = submitted.started(localId, total, System.currentTimeMillis()).withSpec(spec);
-        CompletableFuture<Void> recorded = maps.jobs.setAsync(jobId, record).toCompletableFuture();
-        if (decoded == null) {
+        JobSpec<Object, Object> decoded = null;
+        LocalJobs.UnreadableSpec unreadable = null;
+        if (submitted.total() < 0) {
+            // a job over a whole map learns its size here, from its spec; any other job's spec is
+            // decoded while its record travels
             try {
-                decoded = decode(spec);
-            } catch (RuntimeException e) {
-                // its classes are missing here: the job ends failed, and the submitter hears why at once
-                recorded.join();
-                access.end(jobId, new JobOutcome(JobState.FAILED, null, e, List.of()));
-                throw e;
+                decoded = shared.jobs().decode(spec);
+            } catch (LocalJobs.UnreadableSpec e) {
+                unreadable = e;
             }
         }
-        LocalJob job = new LocalJob(jobId, decoded, spec, recorded);
-        LocalJob raced = engine.localJobs().putIfAbsent(jobId, job);
+        long total = decoded != null ? totalOf(decoded) : Math.max(0, submitted.total());
+        JobRecord record = submitted.started(shared.localId(), total, shared.clock().getAsLong())
+                .withSpec(unreadable == null ? spec : null);
+        CompletableFuture<Void> recorded = shared.maps().jobs.setAsync(jobId, record).toCompletableFuture();
+        if (decoded == null && unreadable == null) {
+            try {
+                decoded = shared.jobs().decode(spec);
+            } catch (LocalJobs.UnreadableSpec e) {
+                unreadable = e;
+            }
+        }
+        if (unreadable != null) {
+            recorded.join();
+            cannotRead(submitted, unreadable);
+            return;
+        }
+        LocalJob job = shared.jobs().add(new LocalJob(jobId, decoded, spec, recorded));
         // the root is planned and its children written while the job's own record is written;
         // DriverRun dispatches nothing before both are durable, but a lone local leaf, which writes
-        // nothing before the result (see DriverRun.plan)
-        drive(raced != null ? raced : job, record, null, 1);
+        // nothing before the result (see DriverRun.writePlan)
+        drive(job, record, null, 1);
         recorded.join();
+    }
+
+    private void cannotRead(JobRecord job, LocalJobs.UnreadableSpec e) {
+        shared.verdicts().jobFailed(job.id(), job.name(), "member " + shared.localId() + " cannot read its spec",
+                e.getCause());
     }
 
     /**
      * Takes the top-driver role for a job: when it is new, or when {@code replacing} (its driver)
-     * left. Resumes from the records when the tree exists already.
+     * left. Resumes from the records when the tree exists already. A spec this member cannot
+     * read fails the job, once.
      */
     void startJob(String jobId, UUID replacing) {
+        LocalJob job;
         try {
-            LocalJob job = engine.localJob(jobId);
-            if (job == null) {
-                return;
-            }
-            JobRecord taken = maps.jobs.executeOnKey(jobId, new Processors.TakeJob(localId, replacing, totalOf(job.spec)));
-            if (taken == null) {
-                return;
-            }
-            if (replacing != null) {
-                LOG.info("Took over job {} ('{}') as top driver from member {}", jobId, job.spec.name(), replacing);
-            }
-            drive(job, taken, replacing, 1);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not take over job {}; the watchdog tries again in a second", jobId, e);
+            job = shared.jobs().load(jobId, null);
+        } catch (LocalJobs.UnreadableSpec e) {
+            shared.verdicts().jobFailed(jobId, null, "member " + shared.localId() + " took the job over but cannot"
+                    + " read its spec", e.getCause());
+            return;
         }
+        if (job == null) {
+            return;
+        }
+        JobRecord taken = shared.maps().jobs.executeOnKey(jobId,
+                new Processors.TakeJob(shared.localId(), replacing, totalOf(job.spec)));
+        if (taken == null) {
+            return;
+        }
+        if (replacing != null) {
+            LOG.info("Took over job {} ('{}') as top driver from member {}", jobId, job.spec.name(), replacing);
+        }
+        drive(job, taken, replacing, 1);
     }
 
     /**
@@ -132,77 +132,60 @@ final class JobLifecycle {
      * second apart, resuming from whatever was written, then fails the job.
      */
     private void drive(LocalJob job, JobRecord taken, UUID replacing, int attempt) {
-        String jobId = job.jobId;
         try {
             scheduleTimeout(taken);
             if (taken.total() == 0) {
                 job.recorded.join();
-                completeJob(job, List.of(new Partial(job.spec.reducer().identity())));
+                shared.verdicts().complete(job, List.of(new Piece.Partial(job.spec.reducer().identity())));
                 return;
             }
-            SubJobKey rootKey = new SubJobKey(jobId, SubJobKey.ROOT);
-            SubJobRecord root = replacing == null ? null : maps.subjobs.get(rootKey);
+            SubJobKey rootKey = new SubJobKey(job.jobId, SubJobKey.ROOT);
+            SubJobRecord root = replacing == null ? null : shared.maps().subjobs.get(rootKey);
             if (root == null) {
-                root = new SubJobRecord(jobId, SubJobKey.ROOT, null, false, initialSlice(job.spec, taken.total()),
-                        placement.liveGroup(List.of()), localId, null, 1, SubJobState.ASSIGNED,
-                        leafSizeFor(job.spec, taken.total()), 1, null, 0, 0, null, System.currentTimeMillis(), 0);
-                engine.runDriver(job, root, false);
+                tree.runDriver(job, newRoot(job, taken.total()), false);
             } else {
-                if (!root.assignee().equals(localId)) {
-                    root = maps.subjobs.executeOnKey(rootKey, new Processors.Reassign(root.attempt(), localId, null));
+                if (!root.assignee().equals(shared.localId())) {
+                    root = shared.maps().subjobs.executeOnKey(rootKey,
+                            new Processors.Reassign(root.attemptId(), shared.localId(), null));
                 }
-                engine.runDriver(job, root, true);
+                tree.runDriver(job, root, true);
             }
         } catch (RuntimeException e) {
-            if (attempt >= MAX_DRIVE_ATTEMPTS || engine.isClosing()) {
-                LOG.warn("Could not drive job {}; it fails", jobId, e);
-                access.end(jobId, new JobOutcome(JobState.FAILED, null, new RetriableGridException("job " + jobId
-                        + " could not be started: " + e.getMessage(), e), List.of()));
+            if (attempt >= MAX_DRIVE_ATTEMPTS || tree.isClosing()) {
+                LOG.warn("Could not drive job {}; it fails", job.jobId, e);
+                shared.verdicts().jobFailed(job.jobId, job.spec.name(), "it could not be started", e);
                 return;
             }
-            LOG.warn("Could not drive job {} (attempt {}); trying again in a second", jobId, attempt, e);
-            timer.schedule(() -> drive(job, taken, localId, attempt + 1), 1, TimeUnit.SECONDS);
+            LOG.warn("Could not drive job {} (attempt {}); trying again in a second", job.jobId, attempt, e);
+            timer.schedule(() -> drive(job, taken, shared.localId(), attempt + 1), 1, TimeUnit.SECONDS);
         }
+    }
+
+    private SubJobRecord newRoot(LocalJob job, long total) {
+        JobSource<?> source = job.spec.source();
+        return SubJobRecord.builder(job.jobId, SubJobKey.ROOT)
+                .slice(source.initialSlice(shared.placement().partitionCount(), total))
+                .group(shared.placement().liveGroup(List.of())).assignee(shared.localId())
+                .leafSize(leafSizeFor(job.spec, total)).updatedMillis(shared.clock().getAsLong()).build();
     }
 
     private void scheduleTimeout(JobRecord record) {
         if (record.timeoutMillis() <= 0) {
             return;
         }
-        long delay = Math.max(0, record.submittedMillis() + record.timeoutMillis() - System.currentTimeMillis());
+        long delay = Math.max(0, record.submittedMillis() + record.timeoutMillis() - shared.clock().getAsLong());
         timer.schedule(() -> {
             TimeoutException cause = new TimeoutException("job " + record.id() + " ('" + record.name()
                     + "') ran longer than its timeout of " + record.timeoutMillis() + " ms");
-            access.terminate(record.id(), new JobOutcome(JobState.CANCELLED, null, cause, List.of()));
+            ends.terminate(record.id(), JobOutcome.cancelled(cause));
         }, delay, TimeUnit.MILLISECONDS);
-    }
-
-    @SuppressWarnings("unchecked")
-    private JobSpec<Object, Object> decode(byte[] spec) {
-        return (JobSpec<Object, Object>) Codec.deserialize(spec, engine.classLoader());
     }
 
     /** Tasks in the job: known from the spec, or the map's size for a job over a whole map. */
     private long totalOf(JobSpec<?, ?> spec) {
         long known = spec.knownSize();
-        return known >= 0 ? known : hz.getMap(spec.mapName()).size();
-    }
-
-    private Slice initialSlice(JobSpec<?, ?> spec, long total) {
-        switch (spec.kind()) {
-            case RANGE:
-            case LIST:
-                return new Slice.IndexSlice(spec.from(), spec.to());
-            case KEYED:
-                return new Slice.KeySlice(spec.keys());
-            default:
-                int count = placement.partitionCount();
-                int[] ids = new int[count];
-                for (int i = 0; i < count; i++) {
-                    ids[i] = i;
-                }
-                return new Slice.PartitionSlice(ids, total);
-        }
+        return known >= 0 || !(spec.source() instanceof JobSource.EntrySource<?> entries) ? known
+                : shared.hz().getMap(entries.mapName()).size();
     }
 
     private int leafSizeFor(JobSpec<?, ?> spec, long total) {
@@ -213,56 +196,9 @@ final class JobLifecycle {
             return settings.leafSize();
         }
         int threads = 0;
-        for (UUID member : placement.liveGroup(List.of())) {
-            threads += placement.workerThreadsOf(member);
+        for (UUID member : shared.placement().liveGroup(List.of())) {
+            threads += shared.placement().workerThreadsOf(member);
         }
         return Splitter.adaptiveLeafSize(total, threads);
-    }
-
-    /** The root committed: the job completes, unless more tasks failed for good than it tolerates. */
-    void completeJob(LocalJob job, List<Object> rootOutcome) {
-        Object result = null;
-        List<TaskFailure> failures = new ArrayList<>();
-        Failed first = null;
-        for (Object piece : rootOutcome) {
-            if (piece instanceof Partial p) {
-                result = p.value();
-            } else if (piece instanceof Failed f) {
-                failures.add(f.failure());
-                first = first == null ? f : first;
-            }
-        }
-        if (failures.size() > job.spec.tolerateFailures()) {
-            access.end(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, first), failures));
-        } else {
-            access.end(job.jobId, new JobOutcome(JobState.COMPLETED, result, null, failures), job.treeRecorded);
-        }
-    }
-
-    /** Counts tasks that failed for good; fails the job as soon as they exceed its tolerance. */
-    void recordFailures(LocalJob job, List<Failed> failed) {
-        List<TaskFailure> list = new ArrayList<>(failed.size());
-        for (Failed f : failed) {
-            list.add(f.failure());
-        }
-        int count = maps.jobs.executeOnKey(job.jobId, new Processors.AddFailures(list, list.size()));
-        if (count > job.spec.tolerateFailures()) {
-            access.end(job.jobId, new JobOutcome(JobState.FAILED, null, jobFailed(job, failed.get(0)), list));
-        }
-    }
-
-    private static JobFailedException jobFailed(LocalJob job, Failed f) {
-        TaskFailure failure = f.failure();
-        return new JobFailedException("job " + job.jobId + " ('" + job.spec.name() + "') failed: task "
-                + failure.task() + " failed after " + failure.attempts() + " attempt(s): " + failure.error(),
-                failure.task(), failure.attempts(), f.error());
-    }
-
-    void failOnReducer(String jobId, Throwable error) {
-        LocalJob job = engine.localJobs().get(jobId);
-        String name = job == null ? "" : " ('" + job.spec.name() + "')";
-        JobFailedException failed = new JobFailedException("job " + jobId + name + " failed: its reducer threw "
-                + Errors.describe(error), "reducer", 0, Errors.portable(error));
-        access.end(jobId, new JobOutcome(JobState.FAILED, null, failed, List.of()));
     }
 }

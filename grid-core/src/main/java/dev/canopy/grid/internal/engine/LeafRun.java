@@ -1,25 +1,21 @@
 package dev.canopy.grid.internal.engine;
 
-import dev.canopy.grid.internal.spec.BoxingIndexTask;
-import dev.canopy.grid.internal.spec.Errors;
-import dev.canopy.grid.internal.spec.JobSpec;
-import dev.canopy.grid.internal.spec.LongAccumulator;
-import dev.canopy.grid.internal.spec.Slice;
-import dev.canopy.grid.internal.store.SubJobRecord;
-
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.IndexTask;
 import dev.canopy.grid.JobId;
+import dev.canopy.grid.LongIndexTask;
+import dev.canopy.grid.LongReducer;
 import dev.canopy.grid.Reducer;
 import dev.canopy.grid.Task;
-import dev.canopy.grid.internal.store.Pieces.Hole;
-import dev.canopy.grid.internal.store.Pieces.Partial;
-import dev.canopy.grid.internal.spec.Slice.IndexSlice;
-import dev.canopy.grid.internal.spec.Slice.KeySlice;
-import dev.canopy.grid.internal.spec.Slice.PartitionSlice;
+import dev.canopy.grid.internal.spec.Errors;
+import dev.canopy.grid.internal.spec.JobSource;
+import dev.canopy.grid.internal.spec.Slice;
+import dev.canopy.grid.internal.store.Piece;
+import dev.canopy.grid.internal.store.SubJobRecord;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,24 +26,44 @@ import java.util.UUID;
  * Runs one leaf on a worker thread: every task of its slice in order, accumulating results with
  * the job's reducer. A task that throws leaves a hole in the outcome, which the parent driver
  * fills by retrying the task elsewhere; the outcome is committed to the leaf's record and then
- * reported to the parent. Nothing per task touches the grid.
+ * reported to the parent ({@link Commits}). Nothing per task touches the grid.
+ *
+ * <p>Failures outside the tasks each end one way: the reducer threw, and the job fails naming it;
+ * the leaf's map data could not be read (a partition migrating, a member leaving), and the leaf is
+ * queued again a few times before the job fails naming the map; anything else fails the job with
+ * its true cause. None of them is relabelled, and none leaves the job waiting.
  */
 final class LeafRun implements Runnable {
 
-    private final Engine engine;
+    /** Tasks between cancel checks in {@link #runLongs}, at most, and how long a block may take to grow. */
+    private static final int MAX_BLOCK = 4096;
+    private static final long BLOCK_NANOS = 100_000;
+
+    private final Shared shared;
+    private final Leaves leaves;
     private final LocalJob job;
     private final SubJobRecord leaf;
+    private final Reducer<Object, Object> reducer;
+    /** The reducer when it keeps a {@code long} running value, else null; then {@link #longAcc} is the running value. */
+    private final LongReducer<Object> longReducer;
 
     private Object acc;
+    private long longAcc;
     private long done;
-    private final List<Object> outcome = new ArrayList<>(1);
+    private final List<Piece> outcome = new ArrayList<>(1);
+    private TaskContextImpl ctx;
+    /** Times this leaf was queued again because its data could not be read. */
     int reruns;
     private volatile boolean markedRunning;
 
-    LeafRun(Engine engine, LocalJob job, SubJobRecord leaf) {
-        this.engine = engine;
+    @SuppressWarnings("unchecked")
+    LeafRun(Shared shared, Leaves leaves, LocalJob job, SubJobRecord leaf) {
+        this.shared = shared;
+        this.leaves = leaves;
         this.job = job;
         this.leaf = leaf;
+        this.reducer = job.spec.reducer();
+        this.longReducer = (Object) reducer instanceof LongReducer<?> r ? (LongReducer<Object>) r : null;
     }
 
     SubJobRecord leaf() {
@@ -58,47 +74,7 @@ final class LeafRun implements Runnable {
         return job;
     }
 
-    @Override
-    public void run() {
-        if (job.isCancelled()) {
-            return;
-        }
-        engine.leafStarted(this);
-        try {
-            runAndCommit();
-        } finally {
-            engine.leafEnded(this);
-        }
-    }
-
-    private void runAndCommit() {
-        JobSpec<Object, Object> spec = job.spec;
-        Reducer<Object, Object> reducer = spec.reducer();
-        TaskContextImpl ctx = new TaskContextImpl(JobId.parse(job.jobId), engine.grid(), engine.hazelcast(), job);
-        outcome.clear();
-        done = 0;
-        long started = System.nanoTime();
-        try {
-            acc = reducer.identity();
-            boolean finished = runTasks(spec, reducer, ctx);
-            if (!finished) {
-                return;
-            }
-        } catch (ReducerFailed e) {
-            engine.lifecycle().failOnReducer(job.jobId, e.getCause());
-            return;
-        } catch (RuntimeException e) {
-            // reading the leaf's data failed (a partition migrating, a member leaving): run it again
-            engine.rerunLater(job, this, leaf, e);
-            return;
-        }
-        outcome.add(new Partial(acc));
-        engine.metrics().leafRan(spec.name(), done, outcome.size() / 2, leaf.taskAttempts() > 1, System.nanoTime() - started);
-        // the commit travels while this worker runs its next leaf: it gets its own copy
-        engine.commitLeaf(job, leaf, done, new ArrayList<>(outcome));
-    }
-
-    /** True the first time it is asked: the engine marks a leaf RUNNING in its record once. */
+    /** True the first time it is asked: a leaf is marked RUNNING in its record once. */
     boolean markRunningOnce() {
         if (markedRunning) {
             return false;
@@ -107,47 +83,66 @@ final class LeafRun implements Runnable {
         return true;
     }
 
+    @Override
+    public void run() {
+        if (job.isCancelled()) {
+            return;
+        }
+        leaves.started(this);
+        try {
+            runAndCommit();
+        } catch (ReducerFailed e) {
+            shared.verdicts().reducerFailed(job, e.getCause());
+        } catch (DataUnavailable e) {
+            leaves.rerunLater(this, e);
+        } catch (RuntimeException | Error e) {
+            shared.verdicts().jobFailed(job.jobId, job.spec.name(), "leaf " + leaf.path() + " failed on member "
+                    + shared.localId() + " outside its tasks", e);
+            if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+                throw vme;
+            }
+        } finally {
+            leaves.ended(this);
+        }
+    }
+
+    private void runAndCommit() {
+        ctx = new TaskContextImpl(JobId.parse(job.jobId), shared.grid(), shared.hz(), job);
+        outcome.clear();
+        done = 0;
+        resetAccumulator();
+        long started = System.nanoTime();
+        if (!runTasks()) {
+            return; // cancelled midway
+        }
+        outcome.add(new Piece.Partial(partial()));
+        shared.metrics().leafRan(job.spec.name(), done, outcome.size() / 2, leaf.retry(), System.nanoTime() - started);
+        // the commit travels while this worker runs its next leaf: it gets its own copy
+        shared.commits().leaf(job, leaf, done, new ArrayList<>(outcome));
+    }
+
     /** False when the job was cancelled midway. */
-    private boolean runTasks(JobSpec<Object, Object> spec, Reducer<Object, Object> reducer, TaskContextImpl ctx) {
+    @SuppressWarnings("unchecked")
+    private boolean runTasks() {
+        JobSource<Object> source = (JobSource<Object>) job.spec.source();
         Slice slice = leaf.slice();
-        if (slice instanceof IndexSlice s) {
-            return spec.kind() == JobSpec.Kind.RANGE ? runRange(spec.indexTask(), reducer, ctx, s.from(), s.to())
-                    : runList(spec.tasks(), reducer, ctx, (int) s.from(), (int) s.to());
+        if (source instanceof JobSource.EntrySource<Object> entries) {
+            return runEntries(entries, slice);
         }
-        IMap<Object, Object> map = engine.hazelcast().getMap(spec.mapName());
-        if (slice instanceof KeySlice s) {
-            Map<Object, Object> values = map.getAll(new HashSet<>(s.keys()));
-            return runEntries(spec, reducer, ctx, s.keys(), values);
+        Slice.IndexSlice range = (Slice.IndexSlice) slice;
+        if ((Object) source instanceof JobSource.LongRange longs) {
+            return longReducer != null ? runLongs(longs, range.from(), range.to())
+                    : runIndexed((i, c) -> longs.task().run(i, c), range.from(), range.to());
         }
-        for (int partition : ((PartitionSlice) slice).partitions()) {
-            Set<Map.Entry<Object, Object>> entries = map.entrySet(
-                    Predicates.partitionPredicate(engine.placement().partitionKey(partition), Predicates.alwaysTrue()));
-            List<Object> keys = new ArrayList<>(entries.size());
-            Map<Object, Object> values = new java.util.HashMap<>(entries.size() * 2);
-            for (Map.Entry<Object, Object> e : entries) {
-                keys.add(e.getKey());
-                values.put(e.getKey(), e.getValue());
-            }
-            if (!runEntries(spec, reducer, ctx, keys, values)) {
-                return false;
-            }
+        if (source instanceof JobSource.TaskList<Object> list) {
+            List<Task<Object>> tasks = list.tasks();
+            return runIndexed((i, c) -> tasks.get((int) i).run(c), range.from(), range.to());
         }
-        return true;
+        return runIndexed(((JobSource.IndexRange<Object>) source).task(), range.from(), range.to());
     }
 
-    /**
-     * The hot loop of a range leaf: the accumulator and the count stay in locals, so a reducer the
-     * JIT inlines (as sumLong) need not box per task; they are written back at a hole and at the end.
-     */
-    private boolean runRange(IndexTask<Object> task, Reducer<Object, Object> reducer, TaskContextImpl ctx,
-                             long from, long to) {
-        if (reducer instanceof LongAccumulator primitive && acc instanceof Long) {
-            return (Object) task instanceof BoxingIndexTask unboxed
-                    ? runRangeOfLongs(unboxed.task(), primitive, reducer, ctx, from, to)
-                    : runRangeLong(task, primitive, reducer, ctx, from, to);
-        }
-        Object a = acc;
-        long d = done;
+    /** The loop of range and list leaves: one call per task, a hole for each task that throws. */
+    private boolean runIndexed(IndexTask<Object> task, long from, long to) {
         for (long i = from; i < to; i++) {
             if (job.isCancelled()) {
                 return false;
@@ -156,63 +151,25 @@ final class LeafRun implements Runnable {
             try {
                 value = task.run(i, ctx);
             } catch (Throwable t) {
-                acc = a;
-                done = d;
-                hole(reducer, i, "index " + i, t);
-                a = acc;
+                hole(i, "index " + i, t);
                 continue;
             }
-            try {
-                a = reducer.accumulate(a, value);
-            } catch (RuntimeException e) {
-                throw new ReducerFailed(e);
-            }
-            d++;
+            accumulate(value);
         }
-        acc = a;
-        done = d;
-        return true;
-    }
-
-    /** {@link #runRange} for a reducer with a {@code long} accumulator: no boxing of the accumulator per task. */
-    private boolean runRangeLong(IndexTask<Object> task, LongAccumulator primitive, Reducer<Object, Object> reducer,
-                                 TaskContextImpl ctx, long from, long to) {
-        long a = (Long) acc;
-        long d = done;
-        for (long i = from; i < to; i++) {
-            if (job.isCancelled()) {
-                return false;
-            }
-            Object value;
-            try {
-                value = task.run(i, ctx);
-            } catch (Throwable t) {
-                acc = a;
-                done = d;
-                hole(reducer, i, "index " + i, t);
-                a = (Long) acc;
-                continue;
-            }
-            try {
-                a = primitive.accumulateLong(a, value);
-            } catch (RuntimeException e) {
-                throw new ReducerFailed(e);
-            }
-            d++;
-        }
-        acc = a;
-        done = d;
         return true;
     }
 
     /**
-     * {@link #runRangeLong} for a {@link dev.canopy.grid.LongIndexTask}: nothing is boxed per task.
-     * The loop is written twice on purpose: one loop over both task types would have to pass values
-     * as objects, which is the boxing this one exists to avoid.
+     * The hot loop of {@code Job.rangeToLong} with a {@link LongReducer}: the running value and the
+     * count stay in locals and nothing is boxed per task, so a trivial task costs a call and an add.
+     * It checks for a cancel between blocks of tasks: a volatile read per task would keep the JIT
+     * from unrolling the loop, and a fixed block would delay the cancel of slow tasks, so blocks
+     * grow while they stay short.
      */
-    private boolean runRangeOfLongs(dev.canopy.grid.LongIndexTask task, LongAccumulator primitive,
-                                    Reducer<Object, Object> reducer, TaskContextImpl ctx, long from, long to) {
-        long a = (Long) acc;
+    private boolean runLongs(JobSource.LongRange source, long from, long to) {
+        LongIndexTask task = source.task();
+        LongReducer<Object> sum = longReducer;
+        long a = longAcc;
         long d = done;
         long i = from;
         int block = 1;
@@ -220,20 +177,19 @@ final class LeafRun implements Runnable {
             if (job.isCancelled()) {
                 return false;
             }
-            // blocks between cancel checks grow while they stay short: a volatile read per task would
-            // keep the JIT from unrolling this loop, and a fixed block would delay a cancel of slow tasks
             int n = (int) Math.min(block, to - i);
             long started = System.nanoTime();
             int k = 0;
             try {
                 for (; k < n; k++) {
-                    a = primitive.accumulateLong(a, task.run(i + k, ctx));
+                    a = sum.accumulateLong(a, task.run(i + k, ctx));
                 }
             } catch (Throwable t) {
-                acc = a;
-                d += k;
-                hole(reducer, i + k, "index " + (i + k), t);
-                a = (Long) acc;
+                longAcc = a;
+                done = d + k;
+                hole(i + k, "index " + (i + k), t);
+                a = longAcc;
+                d = done;
                 i += k + 1;
                 continue;
             }
@@ -243,79 +199,113 @@ final class LeafRun implements Runnable {
                 block <<= 1;
             }
         }
-        acc = a;
+        longAcc = a;
         done = d;
         return true;
     }
 
-    /** Tasks between cancel checks in {@link #runRangeOfLongs}, at most, and how long a block may take to grow. */
-    private static final int MAX_BLOCK = 4096;
-    private static final long BLOCK_NANOS = 100_000;
-
-    private boolean runList(List<Task<Object>> tasks, Reducer<Object, Object> reducer, TaskContextImpl ctx,
-                            int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (job.isCancelled()) {
+    private boolean runEntries(JobSource.EntrySource<Object> source, Slice slice) {
+        IMap<Object, Object> map = shared.hz().getMap(source.mapName());
+        if (slice instanceof Slice.KeySlice s) {
+            return runEntries(source, s.keys(), read(source, () -> map.getAll(new HashSet<>(s.keys()))));
+        }
+        for (int partition : ((Slice.PartitionSlice) slice).partitions()) {
+            Set<Map.Entry<Object, Object>> entries = read(source, () -> map.entrySet(Predicates.partitionPredicate(
+                    shared.placement().partitionKey(partition), Predicates.alwaysTrue())));
+            List<Object> keys = new ArrayList<>(entries.size());
+            Map<Object, Object> values = new HashMap<>(entries.size() * 2);
+            for (Map.Entry<Object, Object> e : entries) {
+                keys.add(e.getKey());
+                values.put(e.getKey(), e.getValue());
+            }
+            if (!runEntries(source, keys, values)) {
                 return false;
             }
-            Object value;
-            try {
-                value = tasks.get(i).run(ctx);
-            } catch (Throwable t) {
-                hole(reducer, (long) i, "index " + i, t);
-                continue;
-            }
-            accumulate(reducer, value);
         }
         return true;
     }
 
-    private boolean runEntries(JobSpec<Object, Object> spec, Reducer<Object, Object> reducer, TaskContextImpl ctx,
-                               List<Object> keys, Map<Object, Object> values) {
+    private boolean runEntries(JobSource.EntrySource<Object> source, List<Object> keys, Map<Object, Object> values) {
         for (Object key : keys) {
             if (job.isCancelled()) {
                 return false;
             }
             Object value;
             try {
-                value = spec.entryTask().run(key, values.get(key), ctx);
+                value = source.task().run(key, values.get(key), ctx);
             } catch (Throwable t) {
-                hole(reducer, key, "key " + key, t);
+                hole(key, "key " + key, t);
                 continue;
             }
-            accumulate(reducer, value);
+            accumulate(value);
         }
         return true;
     }
 
-    private void accumulate(Reducer<Object, Object> reducer, Object value) {
+    /** Reads the leaf's data from its map; a failure means the leaf runs again later, not a task failure. */
+    private static <V> V read(JobSource.EntrySource<Object> source, java.util.function.Supplier<V> reading) {
         try {
-            acc = reducer.accumulate(acc, value);
+            return reading.get();
         } catch (RuntimeException e) {
+            throw new DataUnavailable(source.mapName(), e);
+        }
+    }
+
+    private void accumulate(Object value) {
+        try {
+            if (longReducer != null) {
+                longAcc = longReducer.accumulateLong(longAcc, value);
+            } else {
+                acc = reducer.accumulate(acc, value);
+            }
+        } catch (RuntimeException | Error e) {
             throw new ReducerFailed(e);
         }
         done++;
     }
 
-    private void hole(Reducer<Object, Object> reducer, Object task, String label, Throwable error) {
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
-            throw (VirtualMachineError) error;
-        }
-        outcome.add(new Partial(acc));
+    private Object partial() {
+        return longReducer != null ? Long.valueOf(longAcc) : acc;
+    }
+
+    private void resetAccumulator() {
         try {
-            acc = reducer.identity();
-        } catch (RuntimeException e) {
+            if (longReducer != null) {
+                longAcc = longReducer.identity();
+            } else {
+                acc = reducer.identity();
+            }
+        } catch (RuntimeException | Error e) {
             throw new ReducerFailed(e);
         }
+    }
+
+    /** Closes the partial so far and leaves a hole for the task that threw, naming the members it failed on. */
+    private void hole(Object task, String label, Throwable error) {
+        if (error instanceof VirtualMachineError vme && !(error instanceof StackOverflowError)) {
+            throw vme;
+        }
+        outcome.add(new Piece.Partial(partial()));
+        resetAccumulator();
         Set<UUID> tried = new HashSet<>(leaf.triedOn() == null ? Set.of() : leaf.triedOn());
-        tried.add(engine.localId());
-        outcome.add(new Hole(task, label, leaf.taskAttempts(), tried, Errors.portable(error)));
+        tried.add(shared.localId());
+        outcome.add(new Piece.Hole(task, label, leaf.taskAttempts(), tried, Errors.portable(error)));
     }
 
     /** The reducer threw: the job fails as a whole, not the task. */
     private static final class ReducerFailed extends RuntimeException {
-        ReducerFailed(RuntimeException cause) {
+        ReducerFailed(Throwable cause) {
             super(cause);
+        }
+    }
+
+    /** The leaf's map data could not be read: run the leaf again later. */
+    static final class DataUnavailable extends RuntimeException {
+        final String mapName;
+
+        DataUnavailable(String mapName, RuntimeException cause) {
+            super("could not read the entries of map '" + mapName + "': " + cause.getMessage(), cause);
+            this.mapName = mapName;
         }
     }
 }

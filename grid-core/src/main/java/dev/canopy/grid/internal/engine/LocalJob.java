@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one member knows of one job while it takes part: the spec (fetched once), whether the job
  * was cancelled, and the sub-jobs this member drives. Dropped when the job's result appears.
  */
-public final class LocalJob {
+final class LocalJob {
 
     final String jobId;
     final JobSpec<Object, Object> spec;
@@ -23,7 +23,7 @@ public final class LocalJob {
     /** Completes when the job's own records are durable; nothing is dispatched before. */
     final CompletableFuture<Void> recorded;
     final long createdMillis = System.currentTimeMillis();
-    public final Map<String, DriverRun> drivers= new ConcurrentHashMap<>();
+    final Map<String, DriverRun> drivers = new ConcurrentHashMap<>();
     /**
      * Leaves that have no record: the only child of a root, placed on the root's own member. Their
      * outcome goes straight to the root, whose result write is the commit; were this member to

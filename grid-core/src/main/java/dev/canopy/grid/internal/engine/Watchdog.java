@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * jobs whose top driver is gone, and every few ticks forgets jobs that ended and has every driver
  * reconcile its children.
  *
- * <p>What it owns: only its tick counter; it acts on the {@link Engine}'s jobs and {@link Placement}.
+ * <p>What it owns: only its tick counter; it acts on the member's {@link LocalJobs} and placement.
  *
  * <p>Threads: {@link #tick()} runs on the engine's single timer thread; what it starts (takeovers,
  * reconciles) runs on the driver pool.
@@ -38,61 +38,81 @@ final class Watchdog {
     private static final Predicate<String, JobRecord> UNFINISHED =
             Predicates.in("state", JobState.SUBMITTED, JobState.RUNNING);
 
-    private final Engine engine;
-    private final Placement placement;
-    private final GridMaps maps;
-    private final GridMetrics metrics;
+    private final Shared shared;
+    private final Leaves leaves;
+    private final Tree tree;
+    private final JobLifecycle lifecycle;
+    private final WorkerPool workers;
     private final Executor driverPool;
-    private final UUID localId;
     private final AtomicInteger ticks = new AtomicInteger();
+    private volatile boolean stopped;
 
-    Watchdog(Engine engine, Placement placement, Executor driverPool) {
-        this.engine = engine;
-        this.placement = placement;
-        this.maps = engine.maps();
-        this.metrics = engine.metrics();
+    Watchdog(Shared shared, Leaves leaves, Tree tree, JobLifecycle lifecycle, WorkerPool workers, Executor driverPool) {
+        this.shared = shared;
+        this.leaves = leaves;
+        this.tree = tree;
+        this.lifecycle = lifecycle;
+        this.workers = workers;
         this.driverPool = driverPool;
-        this.localId = engine.localId();
     }
 
     void tick() {
         try {
-            engine.markRunningLeaves();
-            placement.publishMemberInfo(engine.localJobs().values());
-            placement.refreshMemberInfos();
+            leaves.markRunning();
+            publishMemberInfo();
+            shared.placement().refreshMemberInfos();
             countJobsByState();
             takeOverOrphanedJobs();
             if (ticks.incrementAndGet() % RECONCILE_EVERY_TICKS == 0) {
                 forgetEndedJobs();
-                engine.reconcileDrivers();
+                tree.reconcileDrivers();
             }
         } catch (RuntimeException e) {
-            if (!engine.isClosed()) {
+            if (!stopped) {
                 LOG.warn("Canopy watchdog tick failed; next tick in a second", e);
             }
         }
     }
 
+    void stop() {
+        stopped = true;
+    }
+
+    /** Writes this member's load and the roles it holds, for placement and stealing on every member. */
+    void publishMemberInfo() {
+        Set<String> roles = new HashSet<>();
+        roles.add("worker");
+        for (LocalJob job : shared.jobs().all()) {
+            for (DriverRun driver : job.drivers.values()) {
+                roles.add(driver.isRoot() ? "top-driver" : "driver");
+            }
+        }
+        shared.placement().publishMemberInfo(workers.threads(), workers.busy(), workers.queued(), roles);
+    }
+
     /** Drops the local state of jobs whose result exists, in case this member missed the result's event. */
     private void forgetEndedJobs() {
-        Map<String, LocalJob> localJobs = engine.localJobs();
-        if (localJobs.isEmpty()) {
+        LocalJobs jobs = shared.jobs();
+        if (jobs.isEmpty()) {
             return;
         }
-        Set<String> ids = new HashSet<>(localJobs.keySet());
-        for (String jobId : maps.results.getAll(ids).keySet()) {
-            engine.jobEnded(jobId);
+        Set<String> ids = new HashSet<>();
+        for (LocalJob job : jobs.all()) {
+            ids.add(job.jobId);
+        }
+        for (String jobId : shared.maps().results.getAll(ids).keySet()) {
+            jobs.ended(jobId);
             ids.remove(jobId);
         }
         // a job whose record is gone too was lost with more members than backupCount: stop its work here
         long now = System.currentTimeMillis();
-        ids.removeIf(id -> localJobs.get(id) == null || now - localJobs.get(id).createdMillis < LOST_JOB_GRACE_MILLIS);
+        ids.removeIf(id -> jobs.get(id) == null || now - jobs.get(id).createdMillis < LOST_JOB_GRACE_MILLIS);
         if (!ids.isEmpty()) {
-            Set<String> present = maps.jobs.getAll(ids).keySet();
+            Set<String> present = shared.maps().jobs.getAll(ids).keySet();
             for (String jobId : ids) {
                 if (!present.contains(jobId)) {
                     LOG.warn("Job {} is gone from the grid (its record was lost); dropping its work here", jobId);
-                    engine.jobEnded(jobId);
+                    jobs.ended(jobId);
                 }
             }
         }
@@ -101,17 +121,25 @@ final class Watchdog {
     /** Jobs in partitions this member owns whose top driver is gone (or never came): take them over. */
     private void takeOverOrphanedJobs() {
         long now = System.currentTimeMillis();
-        for (String jobId : maps.jobs.localKeySet(UNFINISHED)) {
-            JobRecord record = maps.jobs.get(jobId);
+        for (String jobId : shared.maps().jobs.localKeySet(UNFINISHED)) {
+            JobRecord record = shared.maps().jobs.get(jobId);
             if (record == null || record.state().isTerminal()) {
                 continue;
             }
             UUID driver = record.topDriver();
             boolean orphaned = driver == null ? now - record.submittedMillis() > UNSTARTED_JOB_GRACE_MILLIS
-                    : !driver.equals(localId) && !placement.isLive(driver);
+                    : !driver.equals(shared.localId()) && !shared.placement().isLive(driver);
             if (orphaned) {
-                driverPool.execute(() -> engine.lifecycle().startJob(jobId, driver));
+                driverPool.execute(() -> takeOver(jobId, driver));
             }
+        }
+    }
+
+    private void takeOver(String jobId, UUID driver) {
+        try {
+            lifecycle.startJob(jobId, driver);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take over job {}; the watchdog tries again in a second", jobId, e);
         }
     }
 
@@ -119,8 +147,8 @@ final class Watchdog {
     private void countJobsByState() {
         Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
         for (JobState state : JobState.values()) {
-            counts.put(state, (long) maps.jobs.localKeySet(Predicates.equal("state", state)).size());
+            counts.put(state, (long) shared.maps().jobs.localKeySet(Predicates.equal("state", state)).size());
         }
-        metrics.jobsByState(counts);
+        shared.metrics().jobsByState(counts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.internal.access.ManagedBlocking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The member's worker threads, which run leaves.
@@ -19,15 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Order: higher job priority first; within a priority, jobs take turns (a job's n-th queued leaf
  * ranks n, so a new job does not wait behind an old job's whole backlog); then arrival order.
  *
- * <p>Nested jobs: a task that waits for a job's result calls {@link #block}, which lets one more
+ * <p>Nested jobs: a task that waits for a job's result calls {@link #block} (through
+ * {@link ManagedBlocking}, which the pool registers on its threads), which lets one more
  * thread run while it waits, as ForkJoinPool's managed blocking does. So the number of threads
  * running leaves stays at {@code threads} however deep jobs nest, and a chain of nested jobs deeper
  * than the pool cannot deadlock. Surplus threads retire when the waits end.
  */
-public final class WorkerPool {
+final class WorkerPool implements ManagedBlocking.Pool {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
-    private static final ThreadLocal<WorkerPool> CURRENT = new ThreadLocal<>();
     /** How long an idle worker waits before it calls the idle hook (which may steal work). */
     private static final long IDLE_POLL_MILLIS = 50;
 
@@ -48,14 +50,20 @@ public final class WorkerPool {
     private record Queued(int priority, long rank, long seq, String jobId, Runnable leaf) {
     }
 
-    /** Removes up to {@code max} queued leaves from the back of the queue (the ones that would run last). */
-    List<Runnable> takeQueued(int max) {
+    /**
+     * Removes up to {@code max} queued leaves that {@code movable} accepts, from the back of the
+     * queue (the ones that would run last). The others keep their places, so a leaf that cannot
+     * move is never the one every later call finds first.
+     */
+    List<Runnable> takeQueued(int max, Predicate<Runnable> movable) {
         List<Queued> all = new ArrayList<>();
         queue.drainTo(all);
         all.sort(queue.comparator());
         List<Runnable> taken = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0 && taken.size() < max; i--) {
-            taken.add(all.remove(i).leaf);
+            if (movable.test(all.get(i).leaf)) {
+                taken.add(all.remove(i).leaf);
+            }
         }
         queue.addAll(all);
         return taken;
@@ -70,6 +78,10 @@ public final class WorkerPool {
         this.name = name;
         this.threads = threads;
         this.onIdle = onIdle;
+    }
+
+    /** Starts the worker threads; leaves submitted before wait for them. */
+    void start() {
         synchronized (lock) {
             for (int i = 0; i < threads; i++) {
                 spawn();
@@ -87,25 +99,21 @@ public final class WorkerPool {
         turns.remove(jobId);
     }
 
-    public int threads() {
+    int threads() {
         return threads;
     }
 
-    public int busy() {
+    int busy() {
         return busy.get();
     }
 
-    public int queued() {
+    int queued() {
         return queue.size();
     }
 
-    /** The pool whose worker is the calling thread, or null. */
-    public static WorkerPool current() {
-        return CURRENT.get();
-    }
-
     /** Runs {@code waiting} while lending this worker's slot to a spare thread. */
-    public <T> T block(BlockingCall<T> waiting) throws Exception {
+    @Override
+    public <T> T block(ManagedBlocking.Call<T> waiting) throws Exception {
         synchronized (lock) {
             blocked++;
             if (live - blocked < threads && !closed) {
@@ -119,12 +127,6 @@ public final class WorkerPool {
                 blocked--;
             }
         }
-    }
-
-    /** A wait that may throw, for {@link #block}. */
-    @FunctionalInterface
-    public interface BlockingCall<T> {
-        T call() throws Exception;
     }
 
     void close() {
@@ -148,7 +150,7 @@ public final class WorkerPool {
     }
 
     private void work() {
-        CURRENT.set(this);
+        ManagedBlocking.enter(this);
         try {
             while (!closed) {
                 synchronized (lock) {
@@ -165,6 +167,8 @@ public final class WorkerPool {
                 try {
                     next.leaf.run();
                 } catch (Throwable t) {
+                    // a leaf reports its own failures to its job (LeafRun.run): what arrives here was
+                    // reported already (a VirtualMachineError, rethrown), or broke that reporting itself
                     LOG.error("A leaf of job {} failed outside its tasks", next.jobId, t);
                 } finally {
                     busy.decrementAndGet();
@@ -176,7 +180,7 @@ public final class WorkerPool {
             synchronized (lock) {
                 live--;
             }
-            CURRENT.remove();
+            ManagedBlocking.leave();
         }
     }
 }

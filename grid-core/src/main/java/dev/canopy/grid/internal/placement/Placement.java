@@ -1,10 +1,5 @@
 package dev.canopy.grid.internal.placement;
 
-import dev.canopy.grid.internal.engine.DriverRun;
-import dev.canopy.grid.internal.engine.EngineSettings;
-import dev.canopy.grid.internal.engine.LocalJob;
-import dev.canopy.grid.internal.engine.WorkerPool;
-import dev.canopy.grid.internal.spec.JobSpec;
 import dev.canopy.grid.internal.store.GridMaps;
 
 import com.hazelcast.cluster.Member;
@@ -40,24 +35,26 @@ public final class Placement {
 
     private final HazelcastInstance hz;
     private final GridMaps maps;
-    private final EngineSettings settings;
     private final UUID localId;
-    private final WorkerPool workers;
+    /** This member's worker threads, and the fan-out of jobs that set none. */
+    private final int workerThreads;
+    private final int defaultFanOut;
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     private final Map<UUID, MemberInfo> memberInfos = new ConcurrentHashMap<>();
     private volatile Object[] partitionKeys;
     private volatile Partition[] partitions;
 
-    public Placement(HazelcastInstance hz, GridMaps maps, EngineSettings settings, UUID localId, WorkerPool workers) {
+    public Placement(HazelcastInstance hz, GridMaps maps, UUID localId, int workerThreads, int defaultFanOut) {
         this.hz = hz;
         this.maps = maps;
-        this.settings = settings;
         this.localId = localId;
-        this.workers = workers;
+        this.workerThreads = workerThreads;
+        this.defaultFanOut = defaultFanOut;
     }
 
-    public Splitter splitter(JobSpec<?, ?> spec, int leafSize) {
-        int fanOut = spec.fanOut() > 0 ? spec.fanOut() : settings.fanOut();
+    /** How to split a sub-job of a job with fan-out {@code jobFanOut} (0: the member's default). */
+    public Splitter splitter(int jobFanOut, int leafSize) {
+        int fanOut = jobFanOut > 0 ? jobFanOut : defaultFanOut;
         return new Splitter(fanOut, leafSize, this::workerThreadsOf, this::partitionOwner,
                 key -> hz.getPartitionService().getPartition(key).getPartitionId());
     }
@@ -147,7 +144,7 @@ public final class Placement {
 
     public int workerThreadsOf(UUID member) {
         if (member.equals(localId)) {
-            return settings.workerThreads();
+            return workerThreads;
         }
         MemberInfo info = memberInfos.get(member);
         return info == null ? 1 : info.workerThreads();
@@ -198,18 +195,11 @@ public final class Placement {
         return keys[partition];
     }
 
-    /** Writes this member's {@link MemberInfo}: its workers' load and the roles it holds in {@code jobs}. */
-    public void publishMemberInfo(Collection<LocalJob> jobs) {
-        Set<String> roles = new HashSet<>();
-        roles.add("worker");
-        for (LocalJob job : jobs) {
-            for (DriverRun driver : job.drivers.values()) {
-                roles.add(driver.isRoot() ? "top-driver" : "driver");
-            }
-        }
+    /** Writes this member's {@link MemberInfo}: its workers' load and the roles it holds. */
+    public void publishMemberInfo(int threads, int busy, int queued, Set<String> roles) {
         Member local = hz.getCluster().getLocalMember();
         MemberInfo info = new MemberInfo(localId, local.getAddress().getHost() + ":" + local.getAddress().getPort(),
-                workers.threads(), workers.busy(), workers.queued(), Set.copyOf(roles));
+                threads, busy, queued, Set.copyOf(roles));
         maps.members.set(localId, info);
         memberInfos.put(localId, info);
     }

@@ -1,109 +1,18 @@
 package dev.canopy.grid.internal.spec;
 
-import dev.canopy.grid.EntryTask;
-import dev.canopy.grid.IndexTask;
 import dev.canopy.grid.Reducer;
-import dev.canopy.grid.Task;
 
 import java.io.Serializable;
-import java.util.List;
 
 /**
  * A built job as the engine sees it: where its tasks come from, its reducer, its settings.
- * Immutable; shipped once per member (cached in {@link LocalJob}), never per task.
+ * Immutable; shipped once per member (cached where the member keeps the job), never per task.
  */
-public final class JobSpec<T, R> implements Serializable {
-
-    /** Where the tasks come from. */
-    public enum Kind { RANGE, LIST, KEYED, MAP }
+public record JobSpec<T, R>(JobSource<T> source, Reducer<T, R> reducer, Settings settings) implements Serializable {
 
     /** The job's settings, checked by the builder. {@code leafSize} 0 means adaptive; {@code timeoutMillis} 0 none. */
     public record Settings(String name, int fanOut, int leafSize, int maxAttempts, long timeoutMillis,
                            int priority, int tolerateFailures) implements Serializable {
-    }
-
-    private final Kind kind;
-    private final long from;
-    private final long to;
-    private final IndexTask<T> indexTask;
-    private final List<Task<T>> tasks;
-    private final String mapName;
-    private final List<Object> keys;
-    private final EntryTask<Object, Object, T> entryTask;
-    private final Reducer<T, R> reducer;
-    private final Settings settings;
-
-    private JobSpec(Kind kind, long from, long to, IndexTask<T> indexTask, List<Task<T>> tasks, String mapName,
-                    List<Object> keys, EntryTask<Object, Object, T> entryTask, Reducer<T, R> reducer,
-                    Settings settings) {
-        this.kind = kind;
-        this.from = from;
-        this.to = to;
-        this.indexTask = indexTask;
-        this.tasks = tasks;
-        this.mapName = mapName;
-        this.keys = keys;
-        this.entryTask = entryTask;
-        this.reducer = reducer;
-        this.settings = settings;
-    }
-
-    public static <T, R> JobSpec<T, R> range(long from, long to, IndexTask<T> task, Reducer<T, R> reducer, Settings s) {
-        return new JobSpec<>(Kind.RANGE, from, to, task, null, null, null, null, reducer, s);
-    }
-
-    public static <T, R> JobSpec<T, R> list(List<Task<T>> tasks, Reducer<T, R> reducer, Settings s) {
-        return new JobSpec<>(Kind.LIST, 0, tasks.size(), null, tasks, null, null, null, reducer, s);
-    }
-
-    public static <T, R> JobSpec<T, R> keyed(String mapName, List<Object> keys, EntryTask<Object, Object, T> task,
-                                             Reducer<T, R> reducer, Settings s) {
-        return new JobSpec<>(Kind.KEYED, 0, keys.size(), null, null, mapName, keys, task, reducer, s);
-    }
-
-    public static <T, R> JobSpec<T, R> overMap(String mapName, EntryTask<Object, Object, T> task,
-                                               Reducer<T, R> reducer, Settings s) {
-        return new JobSpec<>(Kind.MAP, 0, 0, null, null, mapName, null, task, reducer, s);
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    public long from() {
-        return from;
-    }
-
-    public long to() {
-        return to;
-    }
-
-    public IndexTask<T> indexTask() {
-        return indexTask;
-    }
-
-    public List<Task<T>> tasks() {
-        return tasks;
-    }
-
-    public String mapName() {
-        return mapName;
-    }
-
-    public List<Object> keys() {
-        return keys;
-    }
-
-    public EntryTask<Object, Object, T> entryTask() {
-        return entryTask;
-    }
-
-    public Reducer<T, R> reducer() {
-        return reducer;
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     public String name() {
@@ -136,11 +45,13 @@ public final class JobSpec<T, R> implements Serializable {
 
     /** Tasks in the job when known before it starts; -1 for a job over a whole map. */
     public long knownSize() {
-        return kind == Kind.MAP ? -1 : to - from;
+        return source.knownSize();
     }
 
     @Override
     public String toString() {
-        return kind + " '" + settings.name() + "'" + (kind == Kind.MAP ? " over " + mapName : " of " + knownSize() + " tasks");
+        String size = source instanceof JobSource.EntrySource<?> e && knownSize() < 0
+                ? " over " + e.mapName() : " of " + knownSize() + " tasks";
+        return source.getClass().getSimpleName() + " '" + settings.name() + "'" + size;
     }
 }

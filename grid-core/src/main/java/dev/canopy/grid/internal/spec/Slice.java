@@ -12,6 +12,11 @@ public sealed interface Slice extends Serializable {
 
     /** Tasks {@code [from, to)}: indices of a range job, or positions in an explicit task list. */
     record IndexSlice(long from, long to) implements Slice {
+        /** The slice of the one task at {@code index}. */
+        public static IndexSlice single(long index) {
+            return new IndexSlice(index, index + 1);
+        }
+
         @Override
         public long size() {
             return to - from;

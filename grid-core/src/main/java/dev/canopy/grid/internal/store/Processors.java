@@ -1,6 +1,5 @@
 package dev.canopy.grid.internal.store;
 
-import dev.canopy.grid.internal.access.GridAccess;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
@@ -31,11 +30,11 @@ public final class Processors {
     }
 
     /** ASSIGNED -> RUNNING for the current attempt. */
-    public record MarkRunning(int attempt, UUID assignee) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+    public record MarkRunning(AttemptId attempt, UUID assignee) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
         @Override
         public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r != null && r.attempt() == attempt && r.assignee().equals(assignee) && r.state() == SubJobState.ASSIGNED) {
+            if (isCurrent(r, attempt, assignee) && r.state() == SubJobState.ASSIGNED) {
                 entry.setValue(r.withState(SubJobState.RUNNING, System.currentTimeMillis()));
             }
             return null;
@@ -47,12 +46,12 @@ public final class Processors {
      * may have changed), or null when the attempt is stale: not the whole record, which on a job's
      * busy partition was most of each commit's cost.
      */
-    public record Commit(int attempt, UUID assignee, long done, List<Object> outcome)
+    public record Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome)
             implements EntryProcessor<SubJobKey, SubJobRecord, UUID> {
         @Override
         public UUID process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r == null || r.attempt() != attempt || !r.assignee().equals(assignee) || r.state() == SubJobState.DONE) {
+            if (!isCurrent(r, attempt, assignee) || r.state() == SubJobState.DONE) {
                 return null;
             }
             entry.setValue(r.committed(done, outcome, System.currentTimeMillis()));
@@ -74,35 +73,42 @@ public final class Processors {
         }
     }
 
-    /** Moves a child to another member with the next attempt, unless it moved or finished meanwhile. */
-    public record Reassign(int expectedAttempt, UUID assignee, UUID reportTo)
+    /**
+     * Moves a child to another member with the next attempt, unless it moved or finished meanwhile.
+     * Returns the record as it is now.
+     */
+    public record Reassign(AttemptId expected, UUID assignee, UUID reportTo)
             implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
         @Override
         public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r == null || r.attempt() != expectedAttempt || r.state() == SubJobState.DONE) {
+            if (r == null || !r.attemptId().equals(expected) || r.state() == SubJobState.DONE) {
                 return r;
             }
-            SubJobRecord moved = r.reassigned(assignee, reportTo, true, System.currentTimeMillis());
-            entry.setValue(moved);
-            return moved;
+            return move(entry, r.reassigned(assignee, reportTo, true, System.currentTimeMillis()));
         }
     }
 
-    /** Moves a queued leaf from {@code victim} to {@code thief}, only while it has not started. */
-    public record Steal(int expectedAttempt, UUID victim, UUID thief)
+    /** Moves a queued leaf from {@code victim} to {@code thief}, only while it has not started; null when it could not. */
+    public record Steal(AttemptId expected, UUID victim, UUID thief)
             implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
         @Override
         public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r == null || r.attempt() != expectedAttempt || !r.assignee().equals(victim)
-                    || r.state() != SubJobState.ASSIGNED) {
+            if (!isCurrent(r, expected, victim) || r.state() != SubJobState.ASSIGNED) {
                 return null;
             }
-            SubJobRecord moved = r.reassigned(thief, r.reportTo(), false, System.currentTimeMillis());
-            entry.setValue(moved);
-            return moved;
+            return move(entry, r.reassigned(thief, r.reportTo(), false, System.currentTimeMillis()));
         }
+    }
+
+    private static boolean isCurrent(SubJobRecord r, AttemptId attempt, UUID assignee) {
+        return r != null && r.attemptId().equals(attempt) && r.assignee().equals(assignee);
+    }
+
+    private static SubJobRecord move(Map.Entry<SubJobKey, SubJobRecord> entry, SubJobRecord moved) {
+        entry.setValue(moved);
+        return moved;
     }
 
     /**
@@ -116,7 +122,7 @@ public final class Processors {
             if (r == null) {
                 return null;
             }
-            if (r.parentPath() == null && r.state() != SubJobState.DONE) {
+            if (r.isRoot() && r.state() != SubJobState.DONE) {
                 r = r.withState(SubJobState.DONE, System.currentTimeMillis());
             }
             ((ExtendedMapEntry<SubJobKey, SubJobRecord>) entry).setValue(r, ttlMillis, TimeUnit.MILLISECONDS);
@@ -125,13 +131,13 @@ public final class Processors {
     }
 
     /** Records how many children a driver created. */
-    public record SetChildren(int attempt, int children) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+    public record SetChildren(AttemptId attempt, int children) implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
         @Override
         public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
-            if (r != null && r.attempt() == attempt && r.state() != SubJobState.DONE) {
-                entry.setValue(r.withChildren(children, System.currentTimeMillis()).withState(SubJobState.RUNNING,
-                        System.currentTimeMillis()));
+            if (r != null && r.attemptId().equals(attempt) && r.state() != SubJobState.DONE) {
+                entry.setValue(r.toBuilder().children(children).state(SubJobState.RUNNING)
+                        .updatedMillis(System.currentTimeMillis()).build());
             }
             return null;
         }
@@ -219,7 +225,7 @@ public final class Processors {
             if (r == null || r.state().isTerminal()) {
                 return null;
             }
-            JobProgress progress = GridAccess.finalProgress(r, tree, state == JobState.COMPLETED);
+            JobProgress progress = Progress.finalProgress(r, tree, state == JobState.COMPLETED);
             JobRecord done = r.finished(state, failures == null ? r.failures() : failures, progress,
                     System.currentTimeMillis());
             ((ExtendedMapEntry<String, JobRecord>) entry).setValue(done, ttlMillis, TimeUnit.MILLISECONDS);

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class ProgressAggregator implements Aggregator<Map.Entry<SubJobKey, SubJobRecord>, ProgressAggregator.Sums> {
 
-    /** What {@link GridAccess} turns into a {@link dev.canopy.grid.JobProgress}. */
+    /** What {@link Progress} turns into a {@link dev.canopy.grid.JobProgress}. */
     public record Sums(long done, long retried, long running, long leafTasks, int depth, int leaves, int unsettled)
             implements java.io.Serializable {
     }
@@ -31,7 +31,7 @@ public final class ProgressAggregator implements Aggregator<Map.Entry<SubJobKey,
             return;
         }
         leaves++;
-        boolean retry = s.taskAttempts() > 1;
+        boolean retry = s.retry();
         long size = s.slice().size();
         leafTasks += retry ? 0 : size;
         retried += retry ? size : (long) s.reruns() * size;

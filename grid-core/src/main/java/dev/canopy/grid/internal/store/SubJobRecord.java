@@ -3,6 +3,7 @@ package dev.canopy.grid.internal.store;
 import dev.canopy.grid.internal.spec.Slice;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -11,64 +12,223 @@ import java.util.UUID;
  * One node of a job's tree in {@code canopy.subjobs}: what to run, who runs it, which attempt is
  * current, and, once DONE, the committed outcome. Immutable: every change is a new record written by
  * an entry processor that checks the attempt, so a stale member can never overwrite a newer one.
+ * Built with {@link #builder} and changed with {@link #toBuilder()} or the with-ers below.
  *
  * @param parentPath   null for the root
  * @param leaf         true when the assignee runs the slice on its worker pool; false when it drives children
+ * @param retry        true for a one-task leaf that retries a task that failed elsewhere
  * @param group        the members this sub-tree may use; the assignee is one of them
  * @param assignee     the member running or driving it
  * @param reportTo     the member driving the parent (null for the root), told when this commits
- * @param attempt      bumped on every re-assignment; a commit from another attempt is refused
+ * @param plan         the parent driver's attempt whose plan created it (see {@link AttemptId})
+ * @param attempt      bumped on every re-assignment within a plan; a commit from another attempt is refused
  * @param leafSize     the job's leaf size, as chosen when the job started
  * @param taskAttempts for a leaf: which attempt of its tasks this is (1, or more for a retry)
  * @param triedOn      members that already failed the task of a retry leaf
  * @param children     for a driver, how many children it created (0 until it has split)
  * @param done         for a DONE leaf, tasks that succeeded
- * @param outcome      once DONE, the committed outcome: a list of {@link Pieces} entries
+ * @param outcome      once DONE, the committed outcome
  * @param reruns       times it was re-delegated because its member left (a steal moves it without a rerun)
  */
-public record SubJobRecord(String jobId, String path, String parentPath, boolean leaf, Slice slice,
-                           List<UUID> group, UUID assignee, UUID reportTo, int attempt, SubJobState state,
+public record SubJobRecord(String jobId, String path, String parentPath, boolean leaf, boolean retry, Slice slice,
+                           List<UUID> group, UUID assignee, UUID reportTo, int plan, int attempt, SubJobState state,
                            int leafSize, int taskAttempts, Set<UUID> triedOn, int children, long done,
-                           List<Object> outcome, long updatedMillis, int reruns) implements Serializable {
+                           List<Piece> outcome, long updatedMillis, int reruns) implements Serializable {
+
+    /** A new record of job {@code jobId} at {@code path}: ASSIGNED, first attempt of plan 1, first task attempt. */
+    public static Builder builder(String jobId, String path) {
+        return new Builder(jobId, path);
+    }
 
     public SubJobKey key() {
         return new SubJobKey(jobId, path);
     }
 
+    public AttemptId attemptId() {
+        return new AttemptId(plan, attempt);
+    }
+
+    public boolean isRoot() {
+        return parentPath == null;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(jobId, path);
+        b.parentPath = parentPath;
+        b.leaf = leaf;
+        b.retry = retry;
+        b.slice = slice;
+        b.group = group;
+        b.assignee = assignee;
+        b.reportTo = reportTo;
+        b.plan = plan;
+        b.attempt = attempt;
+        b.state = state;
+        b.leafSize = leafSize;
+        b.taskAttempts = taskAttempts;
+        b.triedOn = triedOn;
+        b.children = children;
+        b.done = done;
+        b.outcome = outcome;
+        b.updatedMillis = updatedMillis;
+        b.reruns = reruns;
+        return b;
+    }
+
     public SubJobRecord withState(SubJobState newState, long now) {
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt, newState,
-                leafSize, taskAttempts, triedOn, children, done, outcome, now, reruns);
+        return toBuilder().state(newState).updatedMillis(now).build();
     }
 
     /**
      * The next attempt, on {@code newAssignee}, which leads its group from now on; {@code rerun}
      * when the work starts over because its member left, false for a steal of work not yet begun.
      */
-    SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, boolean rerun, long now) {
-        List<UUID> newGroup = new java.util.ArrayList<>(group.size() + 1);
+    public SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, boolean rerun, long now) {
+        List<UUID> newGroup = new ArrayList<>(group.size() + 1);
         newGroup.add(newAssignee);
         for (UUID member : group) {
             if (!member.equals(newAssignee)) {
                 newGroup.add(member);
             }
         }
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, List.copyOf(newGroup), newAssignee, newReportTo,
-                attempt + 1, SubJobState.ASSIGNED, leafSize, taskAttempts, triedOn, children, 0, null, now,
-                rerun ? reruns + 1 : reruns);
+        return toBuilder().group(List.copyOf(newGroup)).assignee(newAssignee).reportTo(newReportTo)
+                .attempt(attempt + 1).state(SubJobState.ASSIGNED).done(0).outcome(null).updatedMillis(now)
+                .reruns(rerun ? reruns + 1 : reruns).build();
     }
 
-    SubJobRecord withReportTo(UUID newReportTo, long now) {
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, newReportTo, attempt, state,
-                leafSize, taskAttempts, triedOn, children, done, outcome, now, reruns);
+    public SubJobRecord withReportTo(UUID newReportTo, long now) {
+        return toBuilder().reportTo(newReportTo).updatedMillis(now).build();
     }
 
     public SubJobRecord withChildren(int count, long now) {
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt, state,
-                leafSize, taskAttempts, triedOn, count, done, outcome, now, reruns);
+        return toBuilder().children(count).updatedMillis(now).build();
     }
 
-    SubJobRecord committed(long doneTasks, List<Object> committedOutcome, long now) {
-        return new SubJobRecord(jobId, path, parentPath, leaf, slice, group, assignee, reportTo, attempt,
-                SubJobState.DONE, leafSize, taskAttempts, triedOn, children, doneTasks, committedOutcome, now, reruns);
+    public SubJobRecord committed(long doneTasks, List<Piece> committedOutcome, long now) {
+        return toBuilder().state(SubJobState.DONE).done(doneTasks).outcome(committedOutcome).updatedMillis(now).build();
+    }
+
+    /** Collects a record's fields; unset ones take the values of a new, unassigned, unsplit sub-job. */
+    public static final class Builder {
+        private final String jobId;
+        private final String path;
+        private String parentPath;
+        private boolean leaf;
+        private boolean retry;
+        private Slice slice;
+        private List<UUID> group = List.of();
+        private UUID assignee;
+        private UUID reportTo;
+        private int plan = 1;
+        private int attempt = 1;
+        private SubJobState state = SubJobState.ASSIGNED;
+        private int leafSize;
+        private int taskAttempts = 1;
+        private Set<UUID> triedOn;
+        private int children;
+        private long done;
+        private List<Piece> outcome;
+        private long updatedMillis;
+        private int reruns;
+
+        private Builder(String jobId, String path) {
+            this.jobId = jobId;
+            this.path = path;
+        }
+
+        public Builder parentPath(String value) {
+            parentPath = value;
+            return this;
+        }
+
+        public Builder leaf(boolean value) {
+            leaf = value;
+            return this;
+        }
+
+        public Builder retry(boolean value) {
+            retry = value;
+            return this;
+        }
+
+        public Builder slice(Slice value) {
+            slice = value;
+            return this;
+        }
+
+        public Builder group(List<UUID> value) {
+            group = value;
+            return this;
+        }
+
+        public Builder assignee(UUID value) {
+            assignee = value;
+            return this;
+        }
+
+        public Builder reportTo(UUID value) {
+            reportTo = value;
+            return this;
+        }
+
+        public Builder plan(int value) {
+            plan = value;
+            return this;
+        }
+
+        public Builder attempt(int value) {
+            attempt = value;
+            return this;
+        }
+
+        public Builder state(SubJobState value) {
+            state = value;
+            return this;
+        }
+
+        public Builder leafSize(int value) {
+            leafSize = value;
+            return this;
+        }
+
+        public Builder taskAttempts(int value) {
+            taskAttempts = value;
+            return this;
+        }
+
+        public Builder triedOn(Set<UUID> value) {
+            triedOn = value;
+            return this;
+        }
+
+        public Builder children(int value) {
+            children = value;
+            return this;
+        }
+
+        public Builder done(long value) {
+            done = value;
+            return this;
+        }
+
+        public Builder outcome(List<Piece> value) {
+            outcome = value;
+            return this;
+        }
+
+        public Builder updatedMillis(long value) {
+            updatedMillis = value;
+            return this;
+        }
+
+        public Builder reruns(int value) {
+            reruns = value;
+            return this;
+        }
+
+        public SubJobRecord build() {
+            return new SubJobRecord(jobId, path, parentPath, leaf, retry, slice, group, assignee, reportTo, plan,
+                    attempt, state, leafSize, taskAttempts, triedOn, children, done, outcome, updatedMillis, reruns);
+        }
     }
 }

@@ -9,7 +9,9 @@ import dev.canopy.grid.internal.store.SubJobState;
 import com.hazelcast.map.IMap;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
-import dev.canopy.grid.internal.store.Pieces.Partial;
+import dev.canopy.grid.internal.store.AttemptId;
+import dev.canopy.grid.internal.store.Piece;
+import dev.canopy.grid.internal.store.Piece.Partial;
 import dev.canopy.grid.recovery.ExactlyOnce;
 import dev.canopy.grid.recovery.RecoveryTestSupport;
 import dev.canopy.grid.recovery.Tally;
@@ -45,17 +47,20 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         UUID driver = UUID.randomUUID();
-        SubJobRecord running = new SubJobRecord("synthetic-job", "0.3", "0", true, new Slice.IndexSlice(30, 40),
-                List.of(a), a, driver, 2, SubJobState.RUNNING, 10, 1, null, 0, 0, null, 1_000L, 0);
+        SubJobRecord running = SubJobRecord.builder("synthetic-job", "0.3").parentPath("0").leaf(true)
+                .slice(new Slice.IndexSlice(30, 40)).group(List.of(a)).assignee(a).reportTo(driver).attempt(2)
+                .state(SubJobState.RUNNING).leafSize(10).updatedMillis(1_000L).build();
         subjobs.set(running.key(), running);
-        List<Object> outcome = List.of(new Partial(45L));
+        List<Piece> outcome = List.of(new Partial(45L));
+        AttemptId attempt1 = new AttemptId(1, 1);
+        AttemptId attempt2 = new AttemptId(1, 2);
 
         // when: the old attempt reports, then a member that is not the assignee reports the current attempt
-        UUID fromOldAttempt = subjobs.executeOnKey(running.key(), new Processors.Commit(1, b, 10, outcome));
+        UUID fromOldAttempt = subjobs.executeOnKey(running.key(), new Processors.Commit(attempt1, b, 10, outcome));
         SubJobRecord afterOldAttempt = subjobs.get(running.key());
-        UUID fromOtherMember = subjobs.executeOnKey(running.key(), new Processors.Commit(2, b, 10, outcome));
+        UUID fromOtherMember = subjobs.executeOnKey(running.key(), new Processors.Commit(attempt2, b, 10, outcome));
         SubJobRecord afterOtherMember = subjobs.get(running.key());
-        subjobs.executeOnKey(running.key(), new Processors.MarkRunning(1, b));
+        subjobs.executeOnKey(running.key(), new Processors.MarkRunning(attempt1, b));
         SubJobRecord afterOldMarkRunning = subjobs.get(running.key());
 
         // then: both are refused and change nothing
@@ -66,10 +71,10 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertEquals(running, afterOldMarkRunning, "record after a stale MarkRunning");
 
         // and when: the current attempt commits, and then commits again (a duplicate report)
-        UUID reportTo = subjobs.executeOnKey(running.key(), new Processors.Commit(2, a, 10, outcome));
+        UUID reportTo = subjobs.executeOnKey(running.key(), new Processors.Commit(attempt2, a, 10, outcome));
         SubJobRecord committed = subjobs.get(running.key());
         UUID duplicate = subjobs.executeOnKey(running.key(),
-                new Processors.Commit(2, a, 10, List.of(new Partial(99L))));
+                new Processors.Commit(attempt2, a, 10, List.of(new Partial(99L))));
 
         // then: the first is accepted (and names the driver to report to), the duplicate refused,
         // and the first outcome stays
@@ -100,9 +105,9 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         // when: the leaf is re-assigned to another member (as a driver does when it takes its member
         // for gone), and the old attempt then reports
         SubJobRecord moved = subjobs.executeOnKey(leaf.key(),
-                new Processors.Reassign(leaf.attempt(), second.memberId(), leaf.reportTo()));
+                new Processors.Reassign(leaf.attemptId(), second.memberId(), leaf.reportTo()));
         UUID stale = subjobs.executeOnKey(leaf.key(),
-                new Processors.Commit(leaf.attempt(), first, leaf.slice().size(), List.of(new Partial(0L))));
+                new Processors.Commit(leaf.attemptId(), first, leaf.slice().size(), List.of(new Partial(0L))));
 
         // then: the report of the old attempt is refused and leaves the record as the re-assignment wrote it
         assertEquals(leaf.attempt() + 1, moved.attempt(), "attempt after the re-assignment");
@@ -129,7 +134,7 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertEquals(0, leafTally.ranOn(first), "runs of the old attempt counted in the leaf's outcome: "
                 + leafTally.perMember());
         assertTrue(run.probe().runs(150) >= 2, "task 150 ran on both attempts: " + run.probe().runs(150));
-        assertNull(subjobs.executeOnKey(leaf.key(), new Processors.Commit(leaf.attempt(), first, 0, List.of())),
+        assertNull(subjobs.executeOnKey(leaf.key(), new Processors.Commit(leaf.attemptId(), first, 0, List.of())),
                 "a late commit of the old attempt after the job ended");
         assertEquals(done, subjobs.get(leaf.key()), "record after the late commit");
     }

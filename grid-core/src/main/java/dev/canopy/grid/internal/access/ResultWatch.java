@@ -1,0 +1,199 @@
+package dev.canopy.grid.internal.access;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.store.JobOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Completes the result futures of the jobs that handles on this node or client wait for.
+ *
+ * <p>What it owns: the futures by job id, and the jobs seen missing from the grid. One entry
+ * listener on {@code canopy.results} completes every future, so waiting for a job costs no
+ * registration per job. Events can be lost while members come and go, so every two seconds it
+ * also looks up the results of the jobs it waits for: a lost event costs seconds, never a hang. A
+ * job whose record and result are both gone, twice a few seconds apart, was lost, and its futures
+ * fail.
+ *
+ * <p>Threads: the listener runs on Hazelcast's event threads, the poll on the access timer,
+ * {@link #deliver} also on whichever engine thread wrote a result.
+ */
+public final class ResultWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultWatch.class);
+    private static final long POLL_SECONDS = 2;
+    private static final long LOST_AFTER_MILLIS = 4_000;
+
+    private final GridMaps maps;
+    private final ScheduledExecutorService timer;
+    private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    /** Jobs whose submit call has not returned: their records may not be written yet. */
+    private final Set<String> submitting = ConcurrentHashMap.newKeySet();
+    private UUID listener;
+
+    ResultWatch(GridMaps maps, ScheduledExecutorService timer) {
+        this.maps = maps;
+        this.timer = timer;
+    }
+
+    void start() {
+        listener = maps.results.addEntryListener(new ResultListener(), true);
+        timer.scheduleWithFixedDelay(this::pollWaiting, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Fails every future still waiting: the node or client that watches them is closing. */
+    void close() {
+        if (listener != null) {
+            try {
+                maps.results.removeEntryListener(listener);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not remove the result listener; the instance is shutting down", e);
+            }
+        }
+        for (List<JobFuture<Object>> futures : waiting.values()) {
+            for (JobFuture<Object> f : futures) {
+                f.completeExceptionally(new CancellationException("the grid handle watching this job was closed"));
+            }
+        }
+        waiting.clear();
+    }
+
+    /** Calls {@code listener} with the id of every job whose result appears. */
+    public void onJobEnded(Consumer<String> listener) {
+        endListeners.add(listener);
+    }
+
+    /** A future completed by the job's result event (or the poll that backs it up); for a job just submitted. */
+    @SuppressWarnings("unchecked")
+    <R> JobFuture<R> await(String id) {
+        JobFuture<Object> future = new JobFuture<>();
+        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
+        return (JobFuture<R>) future;
+    }
+
+    /** A future for a job that may have ended already: its result is looked up once. */
+    <R> JobFuture<R> watch(String id) {
+        JobFuture<R> future = await(id);
+        JobOutcome already = maps.results.get(id);
+        if (already != null) {
+            deliver(id, already);
+        }
+        return future;
+    }
+
+    void submitting(String id) {
+        submitting.add(id);
+    }
+
+    /** The submit call returned; {@code accepted} false when it failed and nothing waits for the job any more. */
+    void submitted(String id, boolean accepted) {
+        submitting.remove(id);
+        if (!accepted) {
+            waiting.remove(id);
+        }
+    }
+
+    /** Completes the futures waiting for job {@code id} with its outcome, and tells the end listeners. */
+    public void deliver(String id, JobOutcome outcome) {
+        List<JobFuture<Object>> futures = waiting.remove(id);
+        if (futures != null) {
+            for (JobFuture<Object> f : futures) {
+                if (outcome.state() == dev.canopy.grid.JobState.COMPLETED) {
+                    f.complete(outcome.result());
+                } else {
+                    f.completeExceptionally(Failures.toUser(id, outcome));
+                }
+            }
+        }
+        notifyEnded(id);
+    }
+
+    private void notifyEnded(String id) {
+        for (Consumer<String> l : endListeners) {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("A job-end listener failed for job {}", id, e);
+            }
+        }
+    }
+
+    private void pollWaiting() {
+        if (waiting.isEmpty()) {
+            missingSince.clear();
+            return;
+        }
+        try {
+            Set<String> ids = new HashSet<>(waiting.keySet());
+            Map<String, JobOutcome> ended = maps.results.getAll(ids);
+            ended.forEach(this::deliver);
+            ids.removeAll(ended.keySet());
+            failLostJobs(ids);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not poll for job results; next try in {} s", POLL_SECONDS, e);
+        }
+    }
+
+    /**
+     * A job whose record and result are both gone, twice a few seconds apart, was lost: its records
+     * were on more members than {@code backupCount} that left at once (or before their backups were
+     * in sync). Its handles fail rather than wait for ever.
+     */
+    private void failLostJobs(Set<String> unfinished) {
+        Set<String> present = unfinished.isEmpty() ? Set.of() : maps.jobs.getAll(unfinished).keySet();
+        long now = System.currentTimeMillis();
+        missingSince.keySet().retainAll(unfinished);
+        for (String id : unfinished) {
+            if (present.contains(id) || submitting.contains(id)) {
+                missingSince.remove(id);
+                continue;
+            }
+            long since = missingSince.computeIfAbsent(id, k -> now);
+            if (now - since >= LOST_AFTER_MILLIS && maps.results.get(id) == null) {
+                missingSince.remove(id);
+                LOG.warn("Job {} was lost: its record and result are gone from the grid", id);
+                deliver(id, JobOutcome.failed(Failures.lost(id)));
+            }
+        }
+    }
+
+    private final class ResultListener implements EntryAddedListener<String, JobOutcome>,
+            EntryUpdatedListener<String, JobOutcome> {
+        @Override
+        public void entryAdded(EntryEvent<String, JobOutcome> event) {
+            resultAppeared(event);
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, JobOutcome> event) {
+            resultAppeared(event);
+        }
+
+        /** The event's value is deserialized only where a handle waits for it: most members just forget the job. */
+        private void resultAppeared(EntryEvent<String, JobOutcome> event) {
+            String id = event.getKey();
+            if (waiting.containsKey(id)) {
+                deliver(id, event.getValue());
+            } else {
+                notifyEnded(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.canopy.grid.internal.access;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import dev.canopy.grid.internal.store.JobRecord;
+
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+
+/**
+ * To the owner of a new job's partition: write the job's records and drive it. A call, not a
+ * message: the submitter waits for the records to be written before it returns the handle.
+ * Runs on a {@code canopy.control} executor thread of the owner.
+ */
+final class SubmitJob implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+
+    private final JobRecord record;
+    private final byte[] spec;
+    private transient HazelcastInstance hz;
+
+    SubmitJob(JobRecord record, byte[] spec) {
+        this.record = record;
+        this.spec = spec;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+        this.hz = hazelcastInstance;
+    }
+
+    @Override
+    public Boolean call() {
+        MemberEngine engine = MemberEngine.of(hz);
+        if (engine == null) {
+            throw new IllegalStateException("member " + hz.getCluster().getLocalMember()
+                    + " owns job " + record.id() + " but runs no Canopy engine: every member needs a GridNode");
+        }
+        engine.acceptJob(record, spec);
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "SubmitJob[" + record.id() + "]";
+    }
+}

@@ -1,0 +1,146 @@
+package dev.canopy.grid.internal.engine;
+
+import dev.canopy.grid.internal.spec.Codec;
+import dev.canopy.grid.internal.spec.JobSpec;
+import dev.canopy.grid.internal.store.AttemptId;
+import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.store.JobRecord;
+import dev.canopy.grid.internal.store.Piece;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The jobs this member takes part in, by id: each one's {@link LocalJob} (spec, cancel flag, the
+ * drivers it runs here), made the first time a sub-job of the job arrives, from the spec the sender
+ * passed along or else from the job record. Remembers the last ten thousand jobs that ended here,
+ * so a late message cannot bring one back.
+ *
+ * <p>Threads: any; the registry is concurrent. What it writes: nothing; it reads a job record
+ * when a member new to a job was sent no spec.
+ */
+final class LocalJobs {
+
+    private static final int ENDED_REMEMBERED = 10_000;
+
+    private final GridMaps maps;
+    private final ClassLoader classLoader;
+    /** Told of every job that ended here, after its work stopped: the worker pool forgets its turns. */
+    private final Consumer<String> onEnded;
+    private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
+    private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > ENDED_REMEMBERED;
+                }
+            }));
+
+    LocalJobs(GridMaps maps, ClassLoader classLoader, Consumer<String> onEnded) {
+        this.maps = maps;
+        this.classLoader = classLoader;
+        this.onEnded = onEnded;
+    }
+
+    /** The job's state here, or null when this member holds none. */
+    LocalJob get(String jobId) {
+        return jobs.get(jobId);
+    }
+
+    /**
+     * This member's state of a job, made from {@code knownSpec} (or else the job record) when it has
+     * none yet; null when the job ended or its record is gone.
+     *
+     * @throws UnreadableSpec when the spec cannot be read here
+     */
+    LocalJob load(String jobId, byte[] knownSpec) {
+        LocalJob job = jobs.get(jobId);
+        if (job != null || ended.contains(jobId)) {
+            return job;
+        }
+        byte[] bytes = knownSpec;
+        if (bytes == null) {
+            JobRecord record = maps.jobs.get(jobId);
+            bytes = record == null ? null : record.spec();
+        }
+        if (bytes == null) {
+            return null;
+        }
+        return add(new LocalJob(jobId, decode(bytes), bytes));
+    }
+
+    /** Adds a job this member accepted; returns the one already there if another thread was first. */
+    LocalJob add(LocalJob job) {
+        LocalJob raced = jobs.putIfAbsent(job.jobId, job);
+        return raced != null ? raced : job;
+    }
+
+    /** @throws UnreadableSpec when this member cannot read the spec (its classes are missing here, or it is corrupt) */
+    @SuppressWarnings("unchecked")
+    JobSpec<Object, Object> decode(byte[] spec) {
+        try {
+            return (JobSpec<Object, Object>) Codec.deserialize(spec, classLoader);
+        } catch (RuntimeException e) {
+            throw new UnreadableSpec(e);
+        }
+    }
+
+    /** A job's spec that this member cannot read: a lasting fault, unlike a grid call that failed. */
+    static final class UnreadableSpec extends RuntimeException {
+        UnreadableSpec(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    Collection<LocalJob> all() {
+        return jobs.values();
+    }
+
+    boolean isEmpty() {
+        return jobs.isEmpty();
+    }
+
+    /** Routes a child's report to the driver of its parent here, if it still runs. */
+    void childDone(String jobId, String parentPath, String path, AttemptId attempt, List<Piece> outcome) {
+        LocalJob job = jobs.get(jobId);
+        DriverRun driver = job == null ? null : job.drivers.get(parentPath);
+        if (driver != null) {
+            driver.onChildDone(path, attempt, outcome);
+        }
+    }
+
+    /** The job's result appeared: forget it here and stop its work. */
+    void ended(String jobId) {
+        ended.add(jobId);
+        LocalJob job = jobs.remove(jobId);
+        if (job != null) {
+            job.cancel();
+            for (DriverRun driver : job.drivers.values()) {
+                driver.abandon();
+            }
+        }
+        onEnded.accept(jobId);
+    }
+
+    /** The job ended elsewhere: stop its work here; its state goes when its result is seen. */
+    void cancel(String jobId) {
+        ended.add(jobId);
+        LocalJob job = jobs.get(jobId);
+        if (job != null) {
+            job.cancel();
+        }
+    }
+
+    /** Cancels every job here: the engine stops. */
+    void cancelAll() {
+        for (LocalJob job : jobs.values()) {
+            job.cancel();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.canopy.grid.internal.engine;
+
+import dev.canopy.grid.JobFailedException;
+import dev.canopy.grid.TaskFailure;
+import dev.canopy.grid.internal.access.Failures;
+import dev.canopy.grid.internal.access.JobEnds;
+import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.store.JobOutcome;
+import dev.canopy.grid.internal.store.Piece;
+import dev.canopy.grid.internal.store.Processors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a job's run on this member ends it: completed with its root's combined outcome, or failed
+ * with the {@link JobFailedException} that {@link Failures} makes of the true cause. Every path of
+ * the engine that gives up on a job comes here, so none of them can leave it waiting.
+ *
+ * <p>What it writes: the job's result (through {@link JobEnds}, first writer wins), and the count
+ * of tasks that failed for good in the job record. Threads: driver-pool, worker and timer threads.
+ */
+final class Verdicts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Verdicts.class);
+
+    private final JobEnds ends;
+    private final GridMaps maps;
+
+    Verdicts(JobEnds ends, GridMaps maps) {
+        this.ends = ends;
+        this.maps = maps;
+    }
+
+    /** The root combined its children: the job completes, unless more tasks failed for good than it tolerates. */
+    void complete(LocalJob job, List<Piece> rootOutcome) {
+        Object result = null;
+        List<TaskFailure> failures = new ArrayList<>();
+        Piece.Failed first = null;
+        for (Piece piece : rootOutcome) {
+            if (piece instanceof Piece.Partial p) {
+                result = p.value();
+            } else if (piece instanceof Piece.Failed f) {
+                failures.add(f.failure());
+                first = first == null ? f : first;
+            }
+        }
+        if (first != null && failures.size() > job.spec.tolerateFailures()) {
+            ends.end(job.jobId, JobOutcome.failed(taskFailed(job, first), failures), true);
+        } else {
+            ends.end(job.jobId, JobOutcome.completed(result, failures), job.treeRecorded);
+        }
+    }
+
+    /** Counts tasks that failed for good; fails the job as soon as they exceed its tolerance. */
+    void recordFailures(LocalJob job, List<Piece.Failed> failed) {
+        List<TaskFailure> list = new ArrayList<>(failed.size());
+        for (Piece.Failed f : failed) {
+            list.add(f.failure());
+        }
+        int count = maps.jobs.executeOnKey(job.jobId, new Processors.AddFailures(list, list.size()));
+        if (count > job.spec.tolerateFailures()) {
+            ends.end(job.jobId, JobOutcome.failed(taskFailed(job, failed.get(0)), list), true);
+        }
+    }
+
+    void reducerFailed(LocalJob job, Throwable error) {
+        fail(job.jobId, Failures.reducerFailed(job.jobId, job.spec.name(), error));
+    }
+
+    /** Fails the job as a whole: {@code why} completes "job X ('name') failed: ...". */
+    void jobFailed(String jobId, String name, String why, Throwable cause) {
+        fail(jobId, Failures.jobFailed(jobId, name, why, cause));
+    }
+
+    private void fail(String jobId, JobFailedException error) {
+        try {
+            ends.end(jobId, JobOutcome.failed(error), true);
+        } catch (RuntimeException e) {
+            // the job's records are unreachable too: its handles learn of it when they find it lost
+            LOG.warn("Could not write the failure of job {} ({}); its handles learn of it when its records are"
+                    + " found lost", jobId, error.getMessage(), e);
+        }
+    }
+
+    private static JobFailedException taskFailed(LocalJob job, Piece.Failed f) {
+        return Failures.taskFailed(job.jobId, job.spec.name(), f.failure(), f.error());
+    }
+}
