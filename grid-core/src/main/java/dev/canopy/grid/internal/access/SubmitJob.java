@@ -1,10 +1,7 @@
 package dev.canopy.grid.internal.access;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import dev.canopy.grid.internal.store.JobRecord;
 
-import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
@@ -12,11 +9,10 @@ import java.util.concurrent.Callable;
  * message: the submitter waits for the records to be written before it returns the handle.
  * Runs on a {@code canopy.control} executor thread of the owner.
  */
-final class SubmitJob implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+final class SubmitJob extends ToMemberEngine implements Callable<Boolean> {
 
     private final JobRecord record;
     private final byte[] spec;
-    private transient HazelcastInstance hz;
 
     SubmitJob(JobRecord record, byte[] spec) {
         this.record = record;
@@ -24,15 +20,10 @@ final class SubmitJob implements Callable<Boolean>, Serializable, HazelcastInsta
     }
 
     @Override
-    public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
-        this.hz = hazelcastInstance;
-    }
-
-    @Override
     public Boolean call() {
-        MemberEngine engine = MemberEngine.of(hz);
+        MemberEngine engine = engine();
         if (engine == null) {
-            throw new IllegalStateException("member " + hz.getCluster().getLocalMember()
+            throw new IllegalStateException("member " + member()
                     + " owns job " + record.id() + " but runs no Canopy engine: every member needs a GridNode");
         }
         engine.acceptJob(record, spec);

@@ -26,57 +26,46 @@ public sealed interface JobSource<T> extends Serializable {
     /** The slice that runs the single task {@code task} (an index or a key, as a hole names it). */
     Slice sliceOf(Object task);
 
-    /** One task per index in {@code [from, to)}. */
-    record IndexRange<T>(long from, long to, IndexTask<T> task) implements JobSource<T> {
+    /** Tasks numbered by index in {@code [from(), to())}: a range, or the positions of a task list. */
+    sealed interface IndexSource<T> extends JobSource<T> {
+        long from();
+
+        long to();
+
         @Override
-        public long knownSize() {
-            return to - from;
+        default long knownSize() {
+            return to() - from();
         }
 
         @Override
-        public Slice initialSlice(int partitionCount, long total) {
-            return new IndexSlice(from, to);
+        default Slice initialSlice(int partitionCount, long total) {
+            return new IndexSlice(from(), to());
         }
 
         @Override
-        public Slice sliceOf(Object task) {
+        default Slice sliceOf(Object task) {
             return IndexSlice.single((Long) task);
         }
+    }
+
+    /** One task per index in {@code [from, to)}. */
+    record IndexRange<T>(long from, long to, IndexTask<T> task) implements IndexSource<T> {
     }
 
     /** One task per index in {@code [from, to)}, each returning an unboxed {@code long}. */
-    record LongRange(long from, long to, LongIndexTask task) implements JobSource<Long> {
-        @Override
-        public long knownSize() {
-            return to - from;
-        }
-
-        @Override
-        public Slice initialSlice(int partitionCount, long total) {
-            return new IndexSlice(from, to);
-        }
-
-        @Override
-        public Slice sliceOf(Object task) {
-            return IndexSlice.single((Long) task);
-        }
+    record LongRange(long from, long to, LongIndexTask task) implements IndexSource<Long> {
     }
 
     /** The given tasks; a task's index is its position in the list. */
-    record TaskList<T>(List<Task<T>> tasks) implements JobSource<T> {
+    record TaskList<T>(List<Task<T>> tasks) implements IndexSource<T> {
         @Override
-        public long knownSize() {
+        public long from() {
+            return 0;
+        }
+
+        @Override
+        public long to() {
             return tasks.size();
-        }
-
-        @Override
-        public Slice initialSlice(int partitionCount, long total) {
-            return new IndexSlice(0, tasks.size());
-        }
-
-        @Override
-        public Slice sliceOf(Object task) {
-            return IndexSlice.single((Long) task);
         }
     }
 
