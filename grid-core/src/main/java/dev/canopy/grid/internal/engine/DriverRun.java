@@ -272,8 +272,12 @@ final class DriverRun {
         List<Piece> outcome;
         try {
             outcome = state.combine(job.spec.reducer());
-        } catch (RuntimeException | Error e) {
-            shared.verdicts().reducerFailed(job, e);
+        } catch (DriverState.ReducerFailed e) {
+            shared.verdicts().reducerFailed(job, e.getCause());
+            return;
+        } catch (RuntimeException e) {
+            shared.verdicts().jobFailed(job.jobId, job.spec.name(), "the driver of sub-job " + self.path()
+                    + " could not combine its children", e);
             return;
         }
         shared.commits().driver(job, this, outcome);

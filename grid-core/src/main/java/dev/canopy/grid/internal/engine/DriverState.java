@@ -167,12 +167,20 @@ final class DriverState {
     }
 
     /**
-     * The driver's own outcome once it is ready: its children's partials combined in task order
+     * The driver's own outcome once it is ready (a {@link Step} said so; called once, as reducers may
+     * combine into the partials they are given): its children's partials combined in task order
      * (retries spliced in where their holes were), then the tasks that failed for good.
+     *
+     * @throws ReducerFailed when the reducer throws
      */
     synchronized List<Piece> combine(Reducer<Object, Object> reducer) {
         List<Piece> failed = new ArrayList<>();
-        Object acc = reducer.identity();
+        Object acc;
+        try {
+            acc = reducer.identity();
+        } catch (RuntimeException | Error e) {
+            throw new ReducerFailed(e);
+        }
         for (List<Piece> outcome : outcomes) {
             acc = fold(reducer, acc, outcome, failed);
         }
@@ -185,7 +193,11 @@ final class DriverState {
     private static Object fold(Reducer<Object, Object> reducer, Object acc, List<Piece> pieces, List<Piece> failed) {
         for (Piece piece : pieces) {
             if (piece instanceof Piece.Partial p) {
-                acc = reducer.combine(acc, p.value());
+                try {
+                    acc = reducer.combine(acc, p.value());
+                } catch (RuntimeException | Error e) {
+                    throw new ReducerFailed(e);
+                }
             } else if (piece instanceof Piece.Failed f) {
                 failed.add(f);
             } else if (piece instanceof Piece.Retried r) {
@@ -195,6 +207,13 @@ final class DriverState {
             }
         }
         return acc;
+    }
+
+    /** The job's reducer threw while a driver combined: the job fails naming the reducer. */
+    static final class ReducerFailed extends RuntimeException {
+        ReducerFailed(Throwable cause) {
+            super(cause);
+        }
     }
 
     /** Stops reacting: another attempt of the same sub-job took over on this member. */

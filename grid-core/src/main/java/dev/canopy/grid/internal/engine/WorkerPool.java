@@ -36,7 +36,9 @@ final class WorkerPool implements ManagedBlocking.Pool {
     private final String name;
     private final int threads;
     private final PriorityBlockingQueue<Queued> queue = new PriorityBlockingQueue<>(64,
-            Comparator.comparingInt((Queued q) -> -q.priority).thenComparingLong(q -> q.rank).thenComparingLong(q -> q.seq));
+            // higher priority first: compared, not negated, as -Integer.MIN_VALUE is Integer.MIN_VALUE
+            Comparator.comparingInt((Queued q) -> q.priority).reversed().thenComparingLong(q -> q.rank)
+                    .thenComparingLong(q -> q.seq));
     private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicInteger busy = new AtomicInteger();

@@ -192,7 +192,7 @@ public final class Processors {
         }
     }
 
-    /** Adds failed-for-good tasks; returns the record, whose failures the caller compares to the tolerance. */
+    /** Adds failed-for-good tasks; returns how many failed for good in all, which the caller compares to the tolerance. */
     public record AddFailures(List<TaskFailure> added, int addedCount) implements EntryProcessor<String, JobRecord, Integer> {
         @Override
         public Integer process(Map.Entry<String, JobRecord> entry) {

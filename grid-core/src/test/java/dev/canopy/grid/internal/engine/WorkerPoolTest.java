@@ -1,7 +1,6 @@
 package dev.canopy.grid.internal.engine;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -111,8 +110,6 @@ class WorkerPoolTest {
     }
 
     @Test
-    @Disabled("bug: the queue orders by -priority, and -Integer.MIN_VALUE is Integer.MIN_VALUE, so a job of the"
-            + " lowest priority (Job.Builder.priority accepts any int) runs before all others")
     void whenPriorityIsTheLowestInt_thenItRunsLast() throws InterruptedException {
         // given
         WorkerPool pool = startedPool(1);
