@@ -1,5 +1,7 @@
 package dev.canopy.grid;
 
+import dev.canopy.grid.internal.spec.Errors;
+
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -87,19 +89,10 @@ public final class Await {
         } catch (CancellationException e) {
             return e;
         } catch (ExecutionException e) {
-            return peel(e);
+            return Errors.peel(e);
         } catch (TimeoutException e) {
             throw new AssertionError("the job neither failed nor completed within " + WAIT, e);
         }
         return fail("expected the job to fail, but it completed with " + value);
-    }
-
-    private static Throwable peel(Throwable t) {
-        Throwable current = t;
-        while ((current instanceof ExecutionException || current instanceof CompletionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
     }
 }

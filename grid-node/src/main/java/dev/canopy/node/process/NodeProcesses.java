@@ -113,15 +113,28 @@ public final class NodeProcesses implements AutoCloseable {
             cluster.awaitSafe();
             return cluster;
         } catch (IOException e) {
-            cluster.close();
-            throw new UncheckedIOException("could not start " + count + " node processes: " + e.getMessage(), e);
+            UncheckedIOException failure = new UncheckedIOException("could not start " + count + " node processes: "
+                    + e.getMessage(), e);
+            cluster.closeAfter(failure);
+            throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cluster.close();
-            throw new IllegalStateException("interrupted while starting " + count + " node processes", e);
+            IllegalStateException failure = new IllegalStateException("interrupted while starting " + count
+                    + " node processes", e);
+            cluster.closeAfter(failure);
+            throw failure;
         } catch (RuntimeException | Error e) {
-            cluster.close();
+            cluster.closeAfter(e);
             throw e;
+        }
+    }
+
+    /** Stops what a failed start left running; a failure to stop is added to {@code failure}. */
+    private void closeAfter(Throwable failure) {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
