@@ -1,18 +1,17 @@
 package dev.canopy.node;
 
 import dev.canopy.grid.GridClient;
-import dev.canopy.node.bench.NodeProcesses;
 import dev.canopy.grid.IndexTask;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.Reducers;
+import dev.canopy.node.process.NodeProcess;
+import dev.canopy.node.process.NodeProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +32,7 @@ class MemberRestartIT {
     private static final long TASKS = 6_000;
     private static final long TASK_MILLIS = 10;
 
-    @TempDir
-    Path dir;
-
-    private ProcessCluster cluster;
+    private NodeProcesses cluster;
 
     @AfterEach
     void stopNodes() {
@@ -60,10 +56,9 @@ class MemberRestartIT {
     @Test
     void whenANonDriverMemberIsKilledAndRestarted_thenTheClientStillGetsTheResult() throws Exception {
         // given: three nodes and a job of about 10 s on their six worker threads
-        cluster = ProcessCluster.start(dir, 3);
+        // (start returns once the backups are in sync: a member killed before that could take the only copy of a record)
+        cluster = ItCluster.start(3);
         try (GridClient client = GridClient.connect(cluster.clientConfig())) {
-            // a member killed before the backups are in sync could take the only copy of a record with it
-            NodeProcesses.awaitSafe(client.hazelcast(), Duration.ofSeconds(60));
             JobHandle<Long> handle = client.submit(Job.range(0, TASKS, new SlowTask(TASK_MILLIS))
                     .reduce(Reducers.sumLong()).name("it-restart").build());
             UUID topDriver = awaitRunning(client, handle);
@@ -73,7 +68,8 @@ class MemberRestartIT {
             // when: a member that does not drive the job dies while it runs, and a new one starts
             assertFalse(handle.result().isDone(), "the job must still run when the member is killed");
             victim.kill();
-            NodeProcess replacement = cluster.restart(victim, victim.name() + "-restarted");
+            NodeProcess replacement = cluster.restart(cluster.nodes().indexOf(victim));
+            replacement.awaitReady();
             assertNotEquals(victim.memberId(), replacement.memberId());
 
             // then

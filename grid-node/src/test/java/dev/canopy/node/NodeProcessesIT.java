@@ -8,12 +8,12 @@ import dev.canopy.grid.JobState;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.Reducers;
 import dev.canopy.grid.Topology;
+import dev.canopy.node.process.NodeProcess;
+import dev.canopy.node.process.NodeProcesses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -26,14 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Three real {@code grid node} processes on 127.0.0.1, used through the client API and {@code grid status}. */
 class NodeProcessesIT {
 
-    @TempDir
-    static Path dir;
-
-    private static ProcessCluster cluster;
+    private static NodeProcesses cluster;
 
     @BeforeAll
-    static void startNodes() throws Exception {
-        cluster = ProcessCluster.start(dir, 3);
+    static void startNodes() {
+        cluster = ItCluster.start(3);
     }
 
     @AfterAll

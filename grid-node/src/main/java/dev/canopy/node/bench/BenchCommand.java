@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.Grid;
+import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GridNode;
 import dev.canopy.node.EmbeddedCluster;
+import dev.canopy.node.process.NodeProcesses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,37 +99,27 @@ public final class BenchCommand implements Callable<Integer> {
                 new BenchReport.Size("1ms", 1_000_000, 4_000 / scale, 2_000 / scale));
     }
 
-    /** The members under test and the handles the benchmark drives them through. */
-    interface Contenders extends AutoCloseable {
-        Grid grid();
-
-        HazelcastInstance hazelcast();
-
-        @Override
-        void close();
+    /**
+     * The members under test, the handles the benchmark drives them through (a member, or a client
+     * when the members are processes), and how to stop them.
+     */
+    record Contenders(Grid grid, HazelcastInstance hazelcast, Runnable stop) implements AutoCloseable {
 
         static Contenders embedded(int nodes) {
             EmbeddedCluster cluster = EmbeddedCluster.start(nodes, GridConfig.defaults());
-            return new Contenders() {
-                @Override
-                public Grid grid() {
-                    return cluster.nodes().get(0);
-                }
-
-                @Override
-                public HazelcastInstance hazelcast() {
-                    return cluster.nodes().get(0).hazelcast();
-                }
-
-                @Override
-                public void close() {
-                    cluster.close();
-                }
-            };
+            GridNode first = cluster.nodes().get(0);
+            return new Contenders(first, first.hazelcast(), cluster::close);
         }
 
         static Contenders processes(int nodes, PrintStream out) {
-            return NodeProcesses.start(nodes, out);
+            NodeProcesses cluster = NodeProcesses.start(nodes, NodeProcesses.Setup.tool(), out);
+            GridClient client = cluster.client();
+            return new Contenders(client, client.hazelcast(), cluster::close);
+        }
+
+        @Override
+        public void close() {
+            stop.run();
         }
     }
 }

@@ -7,15 +7,15 @@ import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.Reducer;
 import dev.canopy.grid.TaskContext;
-import dev.canopy.node.bench.NodeProcesses;
+import dev.canopy.node.process.NodeProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -82,7 +82,7 @@ class ProcessKillIT {
 
     @BeforeEach
     void startNodes() {
-        cluster = NodeProcesses.start(4, new PrintStream(new ByteArrayOutputStream()));
+        cluster = NodeProcesses.start(4, new NodeProcesses.Setup(Path.of("target", "it-logs"), "1g", Map.of()), System.out);
     }
 
     @AfterEach
@@ -95,13 +95,13 @@ class ProcessKillIT {
     @Test
     void whenWorkerProcessIsKilledMidJob_thenResultIsExactAndCountedOnce() throws Exception {
         // given: a job spread over four node processes
-        Grid grid = cluster.grid();
+        Grid grid = cluster.client();
         JobHandle<long[]> job = grid.submit(job());
         UUID top = awaitRunning(grid, job);
 
         // when: a node that is not the top driver is killed with -9 mid-job
         int victim = (cluster.indexOf(top) + 1) % cluster.size();
-        cluster.kill(victim);
+        cluster.node(victim).kill();
         long doneAtKill = job.progress().done();
         assertTrue(doneAtKill < TASKS / 2, "the kill came mid-job: " + doneAtKill + " of " + TASKS + " tasks done");
 
@@ -113,12 +113,12 @@ class ProcessKillIT {
     @Test
     void whenTopDriverProcessIsKilledMidJob_thenClientHandleCompletesExactly() throws Exception {
         // given
-        Grid grid = cluster.grid();
+        Grid grid = cluster.client();
         JobHandle<long[]> job = grid.submit(job());
         UUID top = awaitRunning(grid, job);
 
         // when: the top driver's process is killed with -9 mid-job
-        cluster.kill(cluster.indexOf(top));
+        cluster.node(cluster.indexOf(top)).kill();
 
         // then: the client's handle completes with the exact result, driven by another member
         assertCountedOnce(job.result().get(3, TimeUnit.MINUTES));

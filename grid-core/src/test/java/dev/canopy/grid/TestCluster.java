@@ -1,0 +1,267 @@
+package dev.canopy.grid;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.test.TestHazelcastInstanceFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static dev.canopy.grid.Await.awaitTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The in-JVM cluster every cluster test runs on: members from Hazelcast's
+ * {@link TestHazelcastInstanceFactory} (mock network, one JVM), each with a {@link GridNode}
+ * attached, under a cluster name of their own. It owns what it starts: {@link #kill} and
+ * {@link #closeGracefully} take a member out, {@link #close()} cancels the jobs still running,
+ * closes every node still live and terminates every instance.
+ *
+ * <p>Test bases hold one per test ({@link GridTestSupport}, {@code RecoveryTestSupport}, grid-node's
+ * {@code StatusServerTestSupport}) and close it after the test. Waits are bounded ({@link Await}).
+ */
+public final class TestCluster implements AutoCloseable {
+
+    /** How long {@link #kill} waits for the terminations it started. */
+    private static final long KILL_SECONDS = 30;
+
+    private final TestHazelcastInstanceFactory factory = new TestHazelcastInstanceFactory();
+    private final String clusterName;
+    /** The member of every node started, oldest first; killed and closed ones stay here. */
+    private final List<UUID> started = new CopyOnWriteArrayList<>();
+    /** Keyed by member uuid, read once at start: a dead member can no longer tell its own. */
+    private final Map<UUID, GridNode> byId = new ConcurrentHashMap<>();
+    /** Members killed, or whose node was closed: they no longer take part. */
+    private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
+
+    /** A cluster named {@code namePrefix-<random uuid>}, so no two tests ever share one. */
+    public TestCluster(String namePrefix) {
+        this.clusterName = namePrefix + "-" + UUID.randomUUID();
+    }
+
+    // ------------------------------------------------------------------------------------ members
+
+    /**
+     * A fresh Hazelcast configuration for one more member: this cluster's name, multicast off and
+     * TCP/IP join on 127.0.0.1 (the mock network ignores the join settings; they keep a member off
+     * the real network should a factory ever use it).
+     */
+    public Config memberConfig() {
+        Config config = new Config().setClusterName(clusterName);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        return config;
+    }
+
+    /** Starts one more member configured by {@link #memberConfig()}, with a node of {@code grid} attached. */
+    public GridNode startMember(GridConfig grid) {
+        return startMember(memberConfig(), grid);
+    }
+
+    /** Starts one more member configured by {@code member}, with a node of {@code grid} attached. */
+    public GridNode startMember(Config member, GridConfig grid) {
+        HazelcastInstance hz = factory.newHazelcastInstance(member);
+        GridNode node = GridNode.attach(hz, grid);
+        byId.put(node.memberId(), node);
+        started.add(node.memberId());
+        return node;
+    }
+
+    /**
+     * Starts {@code members} members with {@code startMember}, waits until every live member sees
+     * all of them and the partition table is stable, and returns the new nodes, oldest first.
+     */
+    public List<GridNode> start(int members, Supplier<GridNode> startMember) {
+        List<GridNode> nodes = new ArrayList<>(members);
+        for (int i = 0; i < members; i++) {
+            nodes.add(startMember.get());
+        }
+        awaitClusterSize(liveNodes().size());
+        awaitClusterSafe();
+        return nodes;
+    }
+
+    /** Every node started, oldest first, killed and closed ones included. */
+    public List<GridNode> nodes() {
+        return started.stream().map(byId::get).toList();
+    }
+
+    /** Nodes neither killed nor closed, oldest first. */
+    public List<GridNode> liveNodes() {
+        return started.stream().filter(m -> !gone.contains(m)).map(byId::get).toList();
+    }
+
+    public GridNode node(UUID member) {
+        GridNode node = byId.get(member);
+        if (node == null) {
+            fail("no node for member " + member + " in cluster " + clusterName);
+        }
+        return node;
+    }
+
+    public boolean isLive(UUID member) {
+        return byId.containsKey(member) && !gone.contains(member);
+    }
+
+    /** The uuids of the cluster's members, as the oldest live member sees them. */
+    public Set<UUID> memberUuids() {
+        return anyLive().hazelcast().getCluster().getMembers().stream()
+                .map(m -> m.getUuid())
+                .collect(Collectors.toSet());
+    }
+
+    /** The member that owns {@code key}'s partition now. */
+    public UUID ownerOf(Object key) {
+        return anyLive().hazelcast().getPartitionService().getPartition(key).getOwner().getUuid();
+    }
+
+    private GridNode anyLive() {
+        List<GridNode> live = liveNodes();
+        if (live.isEmpty()) {
+            fail("no live member left in cluster " + clusterName);
+        }
+        return live.get(0);
+    }
+
+    // -------------------------------------------------------------------------------------- waits
+
+    public void awaitClusterSize(int expected) {
+        awaitTrue("every live member to see a cluster of " + expected, () -> liveNodes().stream()
+                .allMatch(n -> n.hazelcast().getCluster().getMembers().size() == expected));
+    }
+
+    /**
+     * Assigns the partitions (first access does) and waits until no migration is running and backups
+     * are in sync, so that a partition's owner read by a test is the owner the grid used.
+     */
+    public void awaitClusterSafe() {
+        for (GridNode node : liveNodes()) {
+            for (Partition partition : node.hazelcast().getPartitionService().getPartitions()) {
+                partition.getOwner();
+            }
+        }
+        awaitTrue("the cluster to be safe (no migrations)", () -> liveNodes().stream()
+                .allMatch(n -> n.hazelcast().getPartitionService().isClusterSafe()));
+    }
+
+    // ---------------------------------------------------------------------------- taking members out
+
+    /**
+     * Kills the members at once, each terminated on its own thread, as a crash would. The killed
+     * nodes' engines are then stopped as far as a dead member allows, so their threads do not run on.
+     */
+    public void kill(UUID... victims) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> killers = new ArrayList<>();
+        for (UUID victim : victims) {
+            GridNode node = node(victim);
+            gone.add(victim);
+            Thread killer = new Thread(() -> {
+                try {
+                    go.await();
+                    node.hazelcast().getLifecycleService().terminate();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "kill-" + victim);
+            killer.start();
+            killers.add(killer);
+        }
+        go.countDown();
+        awaitKillers(killers, victims);
+        for (UUID victim : victims) {
+            try {
+                node(victim).close();
+            } catch (RuntimeException expected) {
+                // its Hazelcast is dead, so closing fails part-way; a crashed process would not run on
+                // at all, here the dead member's worker threads may finish their current leaf, whose
+                // commit then fails
+            }
+        }
+    }
+
+    private static void awaitKillers(List<Thread> killers, UUID... victims) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KILL_SECONDS);
+        for (Thread killer : killers) {
+            try {
+                killer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while killing " + List.of(victims), e);
+            }
+            if (killer.isAlive()) {
+                fail(killer.getName() + " did not finish terminating its member within " + KILL_SECONDS + " s");
+            }
+        }
+    }
+
+    /** Closes the node of {@code member} gracefully; its Hazelcast member keeps running. */
+    public void closeGracefully(UUID member) {
+        GridNode node = node(member);
+        gone.add(member);
+        node.close();
+    }
+
+    // ----------------------------------------------------------------------------------- teardown
+
+    /**
+     * Cancels the jobs still running, closes the live nodes, youngest first, and terminates every
+     * instance. A failure on the way is printed, not thrown: the instances are terminated regardless.
+     */
+    @Override
+    public void close() {
+        try {
+            cancelUnfinishedJobs();
+            List<GridNode> live = new ArrayList<>(liveNodes());
+            Collections.reverse(live);
+            for (GridNode node : live) {
+                try {
+                    node.close();
+                } catch (RuntimeException e) {
+                    System.err.println("closing " + node + " failed: " + e);
+                }
+            }
+        } finally {
+            started.clear();
+            byId.clear();
+            gone.clear();
+            factory.terminateAll();
+        }
+    }
+
+    /** So that closing does not wait on work nobody reads any more. */
+    private void cancelUnfinishedJobs() {
+        List<GridNode> live = liveNodes();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            GridNode any = live.get(0);
+            for (JobInfo info : any.jobs()) {
+                if (!info.state().isTerminal()) {
+                    any.job(info.id()).ifPresent(JobHandle::cancel);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("cancelling unfinished jobs failed: " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TestCluster " + clusterName + " (" + liveNodes().size() + " live of " + started.size() + ")";
+    }
+}
