@@ -80,9 +80,9 @@ final class BenchReport {
 
     /**
      * Each contender at a tenth of the size, as many rounds each, many for the cheap trivial row:
-     * Hazelcast is a large code base, and three members in one JVM spent some 20 s of compiler time
-     * on it. A 10^7-task job took 20 ms after 60 jobs and 12 ms after 1,000 (the batches' simpler path
-     * warms up in a few rounds), so a short warm-up would measure the JIT as grid overhead.
+     * Hazelcast is a large code base that the JIT takes long to compile, while the batches' simpler
+     * path warms up in a few rounds, so a short warm-up would measure the JIT as grid overhead (see
+     * docs/BENCHMARKS.md for how long it takes).
      */
     private void warmUp(Bench bench, Size size) throws Exception {
         long tasks = Math.max(1, size.tasks() / 10);

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code submitToKey}): on its default async executor, which is the common {@link ForkJoinPool},
  * or, when that pool has a single thread (machines with two cores or fewer), a new thread for each
  * completion, as {@link java.util.concurrent.CompletableFuture} does. The engine makes a few such
- * calls per sub-job, and a thread start costs more than the call: profiles on two cores showed a
- * tenth of the CPU in starting and ending those threads. On such machines {@link #acquire} installs
+ * calls per sub-job, and a thread start costs more than the call (docs/BENCHMARKS.md has the
+ * profile). On such machines {@link #acquire} installs
  * a cached pool of reusable daemon threads in its place (the same never-blocking behaviour, without
  * the thread starts); elsewhere it changes nothing.
  *

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Field-by-field serializers for the records every job writes and reads on its critical path, the
- * job record and the result: Java serialization wrote their class descriptors each time (a job
- * record took 863 bytes and about 10 µs to read back; now about 200 bytes and under 1 µs). Found
+ * job record and the result: Java serialization wrote their class descriptors each time, which made
+ * them several times larger and slower to read (the measurements are in docs/BENCHMARKS.md). Found
  * by Hazelcast through {@code META-INF/services/com.hazelcast.SerializerHook}, so members,
  * clients and nodes attached to a service's Hazelcast all use them without configuration. A task's
  * result and a job's error still go through Hazelcast's own serialization ({@code writeObject}).
