@@ -1,7 +1,6 @@
 package dev.canopy.grid;
 
 import dev.canopy.grid.internal.config.ConfigDef;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigParser;
 import dev.canopy.grid.internal.config.ConfigValues;
@@ -58,9 +57,9 @@ public final class GridClientConfig {
      * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
      * keys it leaves out keep their defaults.
      *
-     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
-     *                         an unknown key, or holds a value that is not allowed; the one-line
-     *                         message names the file, the key, the value and what is allowed
+     * @throws GridConfigException when the file cannot be read or parsed, names an unknown key, or
+     *                             holds a value that is not allowed; the one-line message names the
+     *                             file, the key, the value and what is allowed
      */
     public static GridClientConfig load(Path yamlOrJson) {
         Objects.requireNonNull(yamlOrJson, "yamlOrJson");
@@ -75,7 +74,7 @@ public final class GridClientConfig {
      * Lists are written comma-separated. Names that match no key are ignored. This configuration is
      * not changed.
      *
-     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridClientConfig withOverrides(Map<String, String> env, Properties systemProperties) {
         Objects.requireNonNull(env, "env");

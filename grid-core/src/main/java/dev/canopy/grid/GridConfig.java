@@ -1,7 +1,6 @@
 package dev.canopy.grid;
 
 import dev.canopy.grid.internal.config.ConfigDef;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigParser;
 import dev.canopy.grid.internal.config.ConfigValues;
@@ -126,9 +125,9 @@ public final class GridConfig {
      * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
      * keys it leaves out keep their defaults. The result is {@linkplain #validate() validated}.
      *
-     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
-     *                         an unknown key, or holds a value or combination that is not allowed; the
-     *                         one-line message names the file, the key, the value and what is allowed
+     * @throws GridConfigException when the file cannot be read or parsed, names an unknown key, or
+     *                             holds a value or combination that is not allowed; the one-line
+     *                             message names the file, the key, the value and what is allowed
      */
     public static GridConfig load(Path yamlOrJson) {
         Objects.requireNonNull(yamlOrJson, "yamlOrJson");
@@ -137,7 +136,7 @@ public final class GridConfig {
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(yamlOrJson + ": " + e.getMessage(), e);
+            throw new GridConfigException(yamlOrJson + ": " + e.getMessage(), e);
         }
     }
 
@@ -149,7 +148,7 @@ public final class GridConfig {
      *
      * <p>Pass {@code System.getenv()} and {@code System.getProperties()} to apply the process's own.
      *
-     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridConfig withOverrides(Map<String, String> env, Properties systemProperties) {
         Objects.requireNonNull(env, "env");

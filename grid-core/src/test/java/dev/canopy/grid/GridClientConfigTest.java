@@ -1,6 +1,5 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,7 +105,7 @@ class GridClientConfigTest {
         Path file = write("client.yaml", "fanOut: 4\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": key 'fanOut' is unknown (value 4): known keys are clusterName, members, connectTimeout",
@@ -119,7 +118,7 @@ class GridClientConfigTest {
         Path file = write("client.yaml", "connect_timeout: 5s\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": key 'connect_timeout' is unknown (value \"5s\"): did you mean 'connectTimeout'? "
@@ -132,7 +131,7 @@ class GridClientConfigTest {
         Path file = write("client.yaml", "connectTimeout: [1, 2]\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": key 'connectTimeout': value [1,2] is not allowed: must be a duration > 0, "
@@ -145,7 +144,7 @@ class GridClientConfigTest {
         Path file = write("client.yaml", "connectTimeout: PT-5S\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": key 'connectTimeout': value \"PT-5S\" is not allowed: must be a duration > 0",
@@ -158,7 +157,7 @@ class GridClientConfigTest {
         Path file = dir.resolve("nope.yaml");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": cannot read the file: no such file", e.getMessage());
@@ -170,7 +169,7 @@ class GridClientConfigTest {
         Path file = write("client.json", "{\"clusterName\": }");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridClientConfig.load(file));
 
         // then
         assertEquals(file + ": malformed JSON at line 1, column 17: Unexpected character ('}' (code 125)): "
@@ -201,7 +200,7 @@ class GridClientConfigTest {
         Map<String, String> env = Map.of("CANOPY_CLUSTER_NAME", " ");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class,
+        GridConfigException e = assertThrows(GridConfigException.class,
                 () -> GridClientConfig.defaults().withOverrides(env, new Properties()));
 
         // then

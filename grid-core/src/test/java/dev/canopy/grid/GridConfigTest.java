@@ -1,6 +1,5 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -283,7 +282,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "fanout: 4\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertOneLine(e);
@@ -298,7 +297,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "colour: red\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": key 'colour' is unknown (value \"red\"): known keys are clusterName, bindAddress, "
@@ -325,7 +324,7 @@ class GridConfigTest {
         Path file = write("node.yaml", line + "\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": " + expected, e.getMessage());
@@ -346,7 +345,7 @@ class GridConfigTest {
         Path file = write("node.yaml", line + "\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": " + expected, e.getMessage());
@@ -358,7 +357,7 @@ class GridConfigTest {
         Path file = dir.resolve("missing.yaml");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": cannot read the file: no such file", e.getMessage());
@@ -368,7 +367,7 @@ class GridConfigTest {
     @Test
     void whenPathIsADirectory_thenLoadFailsNamingIt() {
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(dir));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(dir));
 
         // then
         assertOneLine(e);
@@ -381,7 +380,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "fanOut: 4\nmembers: [a, b\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": malformed YAML at line 2, column 15: while parsing a flow sequence; "
@@ -394,7 +393,7 @@ class GridConfigTest {
         Path file = write("node.json", "{\"fanOut\": 4,, }");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertOneLine(e);
@@ -408,7 +407,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "fanOut: 4\nfanOut: 8\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": malformed YAML at line 2, column 7: Duplicate field 'fanOut'", e.getMessage());
@@ -420,7 +419,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "- fanOut\n- 4\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": expected a map of key: value but found array [\"fanOut\",4]", e.getMessage());
@@ -432,7 +431,7 @@ class GridConfigTest {
         Path file = write("node.yaml", "heartbeatInterval: 2s\nmaxNoHeartbeat: 1s\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = assertThrows(GridConfigException.class, () -> GridConfig.load(file));
 
         // then
         assertEquals(file + ": maxNoHeartbeat must be longer than heartbeatInterval (2s) but was 1s: "
@@ -499,7 +498,7 @@ class GridConfigTest {
         Map<String, String> env = Map.of("CANOPY_FAN_OUT", "1");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class,
+        GridConfigException e = assertThrows(GridConfigException.class,
                 () -> GridConfig.defaults().withOverrides(env, new Properties()));
 
         // then
@@ -514,7 +513,7 @@ class GridConfigTest {
         properties.setProperty("canopy.resultTtl", "soon");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class,
+        GridConfigException e = assertThrows(GridConfigException.class,
                 () -> GridConfig.defaults().withOverrides(Map.of(), properties));
 
         // then

@@ -2,7 +2,7 @@ package dev.canopy.node;
 
 import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
-import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.GridConfigException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class Clients {
         GridClientConfig config;
         try {
             config = Configs.client(file, io, connectTimeout);
-        } catch (ConfigException e) {
+        } catch (GridConfigException e) {
             io.err().println(Errors.oneLine(e));
             return GridCommand.BAD_INPUT;
         }

@@ -2,10 +2,10 @@ package dev.canopy.node;
 
 import dev.canopy.examples.PiExample;
 import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GridConfigException;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobProgress;
-import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         GridConfig base;
         try {
             base = Configs.node(null, io);
-        } catch (ConfigException e) {
+        } catch (GridConfigException e) {
             io.err().println(Errors.oneLine(e));
             return GridCommand.BAD_INPUT;
         }

@@ -2,7 +2,7 @@ package dev.canopy.node;
 
 import dev.canopy.examples.Example;
 import dev.canopy.grid.GridConfig;
-import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.GridConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,7 +51,7 @@ final class ExampleCommand implements Callable<Integer> {
         GridConfig base;
         try {
             base = Configs.node(null, io);
-        } catch (ConfigException e) {
+        } catch (GridConfigException e) {
             io.err().println(Errors.oneLine(e));
             return GridCommand.BAD_INPUT;
         }

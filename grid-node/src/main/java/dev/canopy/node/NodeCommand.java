@@ -3,8 +3,8 @@ package dev.canopy.node;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GridConfigException;
 import dev.canopy.grid.GridNode;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.node.http.StatusServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,7 +58,7 @@ final class NodeCommand implements Callable<Integer> {
         GridConfig gridConfig;
         try {
             gridConfig = Configs.node(config, io);
-        } catch (ConfigException e) {
+        } catch (GridConfigException e) {
             io.err().println(Errors.oneLine(e));
             return GridCommand.BAD_INPUT;
         }
