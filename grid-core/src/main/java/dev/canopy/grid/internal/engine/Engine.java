@@ -116,7 +116,7 @@ public final class Engine {
     }
 
     /** The engine running on this member, or null. */
-    static Engine of(HazelcastInstance hz) {
+    public static Engine of(HazelcastInstance hz) {
         return (Engine) hz.getUserContext().get(CONTEXT_KEY);
     }
 
