@@ -17,7 +17,7 @@ import java.util.Locale;
  * How the commands read configuration: a file when one is given, else the defaults; then the
  * {@code CANOPY_...} environment variables and {@code canopy....} system properties on top. Every
  * problem is a {@link GridConfigException} whose message is one line naming the file (or variable), the
- * key, the value and what is allowed: the commands print it and exit with code 2.
+ * key, the value and what is allowed: {@link GridCommand} prints it and exits with code 2.
  */
 final class Configs {
 

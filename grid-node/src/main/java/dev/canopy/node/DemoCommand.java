@@ -2,7 +2,6 @@ package dev.canopy.node;
 
 import dev.canopy.examples.PiExample;
 import dev.canopy.grid.GridConfig;
-import dev.canopy.grid.GridConfigException;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobProgress;
@@ -56,13 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             io.err().println("demo: --tasks and --samples must be >= 1 but were " + tasks + " and " + samples);
             return GridCommand.BAD_INPUT;
         }
-        GridConfig base;
-        try {
-            base = Configs.node(null, io);
-        } catch (GridConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
+        GridConfig base = Configs.node(null, io);
         long begin = System.nanoTime();
         out.printf("canopy demo: starting %d nodes in this JVM...%n", NODES);
         EmbeddedCluster cluster;
