@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * with the source, then names the key, the value and what is allowed:
  * {@code config/node.yaml: key 'fanOut': value 1 is not allowed: must be an integer >= 2}.
  */
-public final class ConfigParser {
+final class ConfigParser {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -49,7 +49,7 @@ public final class ConfigParser {
      * @throws GridConfigException when the file cannot be read or parsed, or holds an unknown key or a
      *                             value that is not allowed
      */
-    public static void readFile(Path file, ConfigValues target) {
+    static void readFile(Path file, ConfigValues target) {
         String source = file.toString();
         byte[] content;
         try {
@@ -85,7 +85,7 @@ public final class ConfigParser {
      *
      * @throws GridConfigException naming the variable or property when its value is not allowed
      */
-    public static void readOverrides(Map<String, String> env, Properties systemProperties, ConfigValues target) {
+    static void readOverrides(Map<String, String> env, Properties systemProperties, ConfigValues target) {
         for (ConfigKey<?> key : target.def().keys()) {
             String fromEnv = env.get(key.envVar());
             if (fromEnv != null) {
