@@ -1,23 +1,17 @@
 package dev.canopy.grid;
 
+import dev.canopy.grid.internal.config.CommonKeys;
 import dev.canopy.grid.internal.config.ConfigDef;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.grid.internal.config.ConfigKey;
-import dev.canopy.grid.internal.config.ConfigParser;
 import dev.canopy.grid.internal.config.ConfigValues;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 
 import static dev.canopy.grid.internal.config.ConfigType.DURATION;
-import static dev.canopy.grid.internal.config.ConfigType.STRING;
-import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
-import static dev.canopy.grid.internal.config.Validator.addresses;
-import static dev.canopy.grid.internal.config.Validator.nonBlank;
 import static dev.canopy.grid.internal.config.Validator.positive;
 
 /**
@@ -31,10 +25,8 @@ import static dev.canopy.grid.internal.config.Validator.positive;
  */
 public final class GridClientConfig {
 
-    private static final ConfigKey<String> CLUSTER_NAME = ConfigKey.of("clusterName", STRING, "canopy", nonBlank(),
-            "Name of the cluster to connect to.");
-    private static final ConfigKey<List<String>> MEMBERS = ConfigKey.of("members", STRING_LIST,
-            List.of("127.0.0.1:5701"), addresses(),
+    private static final ConfigKey<String> CLUSTER_NAME = CommonKeys.clusterName("Name of the cluster to connect to.");
+    private static final ConfigKey<List<String>> MEMBERS = CommonKeys.members(List.of("127.0.0.1:5701"),
             "Members to try when connecting, each \"host\" or \"host:port\".");
     private static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.of("connectTimeout", DURATION,
             Duration.ofSeconds(10), positive(),
@@ -58,15 +50,12 @@ public final class GridClientConfig {
      * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
      * keys it leaves out keep their defaults.
      *
-     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
-     *                         an unknown key, or holds a value that is not allowed; the one-line
-     *                         message names the file, the key, the value and what is allowed
+     * @throws GridConfigException when the file cannot be read or parsed, names an unknown key, or
+     *                             holds a value that is not allowed; the one-line message names the
+     *                             file, the key, the value and what is allowed
      */
     public static GridClientConfig load(Path yamlOrJson) {
-        Objects.requireNonNull(yamlOrJson, "yamlOrJson");
-        GridClientConfig config = defaults();
-        ConfigParser.readFile(yamlOrJson, config.values);
-        return config;
+        return new GridClientConfig(ConfigValues.load(DEFINITION, yamlOrJson));
     }
 
     /**
@@ -75,14 +64,10 @@ public final class GridClientConfig {
      * Lists are written comma-separated. Names that match no key are ignored. This configuration is
      * not changed.
      *
-     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridClientConfig withOverrides(Map<String, String> env, Properties systemProperties) {
-        Objects.requireNonNull(env, "env");
-        Objects.requireNonNull(systemProperties, "systemProperties");
-        GridClientConfig copy = copy();
-        ConfigParser.readOverrides(env, systemProperties, copy.values);
-        return copy;
+        return new GridClientConfig(values.withOverrides(env, systemProperties));
     }
 
     /** An independent copy: setting one does not change the other. */

@@ -1,9 +1,8 @@
 package dev.canopy.grid;
 
+import dev.canopy.grid.internal.config.CommonKeys;
 import dev.canopy.grid.internal.config.ConfigDef;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.grid.internal.config.ConfigKey;
-import dev.canopy.grid.internal.config.ConfigParser;
 import dev.canopy.grid.internal.config.ConfigValues;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +19,6 @@ import static dev.canopy.grid.internal.config.ConfigType.BOOLEAN;
 import static dev.canopy.grid.internal.config.ConfigType.DURATION;
 import static dev.canopy.grid.internal.config.ConfigType.INT;
 import static dev.canopy.grid.internal.config.ConfigType.STRING;
-import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
-import static dev.canopy.grid.internal.config.Validator.addresses;
 import static dev.canopy.grid.internal.config.Validator.anyBoolean;
 import static dev.canopy.grid.internal.config.Validator.atLeast;
 import static dev.canopy.grid.internal.config.Validator.between;
@@ -50,7 +47,7 @@ import static dev.canopy.grid.internal.config.Validator.positive;
  */
 public final class GridConfig {
 
-    private static final ConfigKey<String> CLUSTER_NAME = ConfigKey.of("clusterName", STRING, "canopy", nonBlank(),
+    private static final ConfigKey<String> CLUSTER_NAME = CommonKeys.clusterName(
             "Name of the cluster; a member joins only members and clients with the same name.");
     private static final ConfigKey<String> BIND_ADDRESS = ConfigKey.of("bindAddress", STRING, "127.0.0.1", nonBlank(),
             "Address this member binds to and announces to the others; loopback keeps the grid on this machine.");
@@ -59,8 +56,7 @@ public final class GridConfig {
     private static final ConfigKey<Boolean> PORT_AUTO_INCREMENT = ConfigKey.of("portAutoIncrement", BOOLEAN, true,
             anyBoolean(),
             "When the port is taken, try the following ones instead of failing.");
-    private static final ConfigKey<List<String>> MEMBERS = ConfigKey.of("members", STRING_LIST, List.of("127.0.0.1"),
-            addresses(),
+    private static final ConfigKey<List<String>> MEMBERS = CommonKeys.members(List.of("127.0.0.1"),
             "Members to join over TCP/IP, each \"host\" or \"host:port\".");
     private static final ConfigKey<Integer> BACKUP_COUNT = ConfigKey.of("backupCount", INT, 1, between(0, 6),
             "Copies of each job record and result kept on other members; the grid survives losing that many at once.");
@@ -99,8 +95,9 @@ public final class GridConfig {
 
     private MeterRegistry meterRegistry;
 
-    private GridConfig(ConfigValues values) {
+    private GridConfig(ConfigValues values, MeterRegistry meterRegistry) {
         this.values = values;
+        this.meterRegistry = meterRegistry;
     }
 
     /**
@@ -119,25 +116,23 @@ public final class GridConfig {
 
     /** A configuration with every key at its default. */
     public static GridConfig defaults() {
-        return new GridConfig(new ConfigValues(DEFINITION));
+        return new GridConfig(new ConfigValues(DEFINITION), null);
     }
 
     /**
      * Reads a flat YAML or JSON file of {@code key: value} (JSON when the name ends in {@code .json});
      * keys it leaves out keep their defaults. The result is {@linkplain #validate() validated}.
      *
-     * @throws ConfigException (a {@link GridException}) when the file cannot be read or parsed, names
-     *                         an unknown key, or holds a value or combination that is not allowed; the
-     *                         one-line message names the file, the key, the value and what is allowed
+     * @throws GridConfigException when the file cannot be read or parsed, names an unknown key, or
+     *                             holds a value or combination that is not allowed; the one-line
+     *                             message names the file, the key, the value and what is allowed
      */
     public static GridConfig load(Path yamlOrJson) {
-        Objects.requireNonNull(yamlOrJson, "yamlOrJson");
-        GridConfig config = defaults();
-        ConfigParser.readFile(yamlOrJson, config.values);
+        GridConfig config = new GridConfig(ConfigValues.load(DEFINITION, yamlOrJson), null);
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(yamlOrJson + ": " + e.getMessage(), e);
+            throw new GridConfigException(yamlOrJson + ": " + e.getMessage(), e);
         }
     }
 
@@ -149,21 +144,15 @@ public final class GridConfig {
      *
      * <p>Pass {@code System.getenv()} and {@code System.getProperties()} to apply the process's own.
      *
-     * @throws ConfigException naming the variable or property, the key and the value when a value is not allowed
+     * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridConfig withOverrides(Map<String, String> env, Properties systemProperties) {
-        Objects.requireNonNull(env, "env");
-        Objects.requireNonNull(systemProperties, "systemProperties");
-        GridConfig copy = copy();
-        ConfigParser.readOverrides(env, systemProperties, copy.values);
-        return copy;
+        return new GridConfig(values.withOverrides(env, systemProperties), meterRegistry);
     }
 
     /** An independent copy: setting one does not change the other. */
     public GridConfig copy() {
-        GridConfig copy = new GridConfig(values.copy());
-        copy.meterRegistry = meterRegistry;
-        return copy;
+        return new GridConfig(values.copy(), meterRegistry);
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +85,7 @@ class GridClientConfigTest {
     @Test
     void whenFileSetsEveryKey_thenLoadReturnsThoseValues() throws IOException {
         // given
-        Path file = write("client.yaml", """
+        Path file = ConfigChecks.write(dir, "client.yaml", """
                 clusterName: prod
                 members: [10.0.0.1:5701, 10.0.0.2:5701]
                 connectTimeout: 30s
@@ -100,56 +100,21 @@ class GridClientConfigTest {
         assertEquals(Duration.ofSeconds(30), config.connectTimeout());
     }
 
-    @Test
-    void whenFileHasANodeOnlyKey_thenLoadFailsNamingFileKeyAndTheClientKeys() throws IOException {
-        // given
-        Path file = write("client.yaml", "fanOut: 4\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
-
-        // then
-        assertEquals(file + ": key 'fanOut' is unknown (value 4): known keys are clusterName, members, connectTimeout",
-                e.getMessage());
-    }
-
-    @Test
-    void whenFileHasMisspelledKey_thenLoadFailsSuggestingTheKey() throws IOException {
-        // given
-        Path file = write("client.yaml", "connect_timeout: 5s\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
-
-        // then
-        assertEquals(file + ": key 'connect_timeout' is unknown (value \"5s\"): did you mean 'connectTimeout'? "
-                + "known keys are clusterName, members, connectTimeout", e.getMessage());
-    }
-
-    @Test
-    void whenValueHasWrongType_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed() throws IOException {
-        // given
-        Path file = write("client.yaml", "connectTimeout: [1, 2]\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
-
-        // then
-        assertEquals(file + ": key 'connectTimeout': value [1,2] is not allowed: must be a duration > 0, "
-                + "written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H", e.getMessage());
-    }
-
-    @Test
-    void whenValueIsOutOfRange_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed() throws IOException {
-        // given
-        Path file = write("client.yaml", "connectTimeout: PT-5S\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
-
-        // then
-        assertEquals(file + ": key 'connectTimeout': value \"PT-5S\" is not allowed: must be a duration > 0",
-                e.getMessage());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "a node-only key  | client.yaml | fanOut: 4              | key 'fanOut' is unknown (value 4): known keys "
+                    + "are clusterName, members, connectTimeout",
+            "a misspelled key | client.yaml | connect_timeout: 5s    | key 'connect_timeout' is unknown (value \"5s\"): "
+                    + "did you mean 'connectTimeout'? known keys are clusterName, members, connectTimeout",
+            "a wrong type     | client.yaml | connectTimeout: [1, 2] | key 'connectTimeout': value [1,2] is not "
+                    + "allowed: must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H",
+            "out of range     | client.yaml | connectTimeout: PT-5S  | key 'connectTimeout': value \"PT-5S\" is not "
+                    + "allowed: must be a duration > 0",
+            "malformed JSON   | client.json | {\"clusterName\": }     | malformed JSON at line 1, column 17: "
+                    + "Unexpected character ('}' (code 125)): expected a value"})
+    void whenFileHoldsWhatIsNotAllowed_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(
+            String what, String name, String content, String expected) throws IOException {
+        ConfigChecks.assertLoadFails(GridClientConfig::load, dir, name, content, expected);
     }
 
     @Test
@@ -158,23 +123,10 @@ class GridClientConfigTest {
         Path file = dir.resolve("nope.yaml");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
+        GridConfigException e = ConfigChecks.loadFails(GridClientConfig::load, file);
 
         // then
         assertEquals(file + ": cannot read the file: no such file", e.getMessage());
-    }
-
-    @Test
-    void whenFileIsMalformed_thenLoadFailsNamingFileAndLine() throws IOException {
-        // given
-        Path file = write("client.json", "{\"clusterName\": }");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridClientConfig.load(file));
-
-        // then
-        assertEquals(file + ": malformed JSON at line 1, column 17: Unexpected character ('}' (code 125)): "
-                + "expected a value", e.getMessage());
     }
 
     @Test
@@ -197,19 +149,9 @@ class GridClientConfigTest {
 
     @Test
     void whenOverrideValueIsNotAllowed_thenFailsNamingVariableKeyAndValue() {
-        // given
-        Map<String, String> env = Map.of("CANOPY_CLUSTER_NAME", " ");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> GridClientConfig.defaults().withOverrides(env, new Properties()));
-
-        // then
-        assertEquals("environment variable CANOPY_CLUSTER_NAME: key 'clusterName': value \" \" is not allowed: "
-                + "must be a non-blank string", e.getMessage());
-    }
-
-    private Path write(String name, String content) throws IOException {
-        return Files.writeString(dir.resolve(name), content);
+        ConfigChecks.assertOverridesFail(GridClientConfig.defaults()::withOverrides,
+                Map.of("CANOPY_CLUSTER_NAME", " "), new Properties(),
+                "environment variable CANOPY_CLUSTER_NAME: key 'clusterName': value \" \" is not allowed: "
+                        + "must be a non-blank string");
     }
 }

@@ -1,6 +1,6 @@
 package dev.canopy.grid;
 
-import dev.canopy.grid.internal.config.ConfigException;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +204,7 @@ class GridConfigTest {
     @Test
     void whenYamlFileSetsEveryKey_thenLoadReturnsThoseValues() throws IOException {
         // given
-        Path file = write("node.yaml", """
+        Path file = ConfigChecks.write(dir, "node.yaml", """
                 clusterName: prod
                 bindAddress: 0.0.0.0
                 port: 6000
@@ -236,7 +235,7 @@ class GridConfigTest {
     @Test
     void whenJsonFileSetsKeys_thenLoadReadsThemAndKeepsDefaultsForTheRest() throws IOException {
         // given
-        Path file = write("node.json", """
+        Path file = ConfigChecks.write(dir, "node.json", """
                 {"fanOut": 4, "members": ["a:5701", "b:5701"], "resultTtl": "2d", "httpEnabled": false}
                 """);
 
@@ -254,7 +253,7 @@ class GridConfigTest {
     @Test
     void whenFileIsEmpty_thenLoadReturnsDefaults() throws IOException {
         // given
-        Path file = write("node.yaml", "# nothing set\n");
+        Path file = ConfigChecks.write(dir, "node.yaml", "# nothing set\n");
 
         // when
         GridConfig config = GridConfig.load(file);
@@ -268,7 +267,7 @@ class GridConfigTest {
             "PT1H, 3600000", "pt1.5s, 1500", "P1D, 86400000"})
     void whenDurationIsWrittenInASimpleOrIsoForm_thenLoadReadsIt(String written, long millis) throws IOException {
         // given
-        Path file = write("node.yaml", "resultTtl: " + written + "\n");
+        Path file = ConfigChecks.write(dir, "node.yaml", "resultTtl: " + written + "\n");
 
         // when
         GridConfig config = GridConfig.load(file);
@@ -280,30 +279,16 @@ class GridConfigTest {
     @Test
     void whenFileHasMisspelledKey_thenLoadFailsNamingFileKeyValueAndClosestKey() throws IOException {
         // given
-        Path file = write("node.yaml", "fanout: 4\n");
+        Path file = ConfigChecks.write(dir, "node.yaml", "fanout: 4\n");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = ConfigChecks.loadFails(GridConfig::load, file);
 
         // then
-        assertOneLine(e);
+        ConfigChecks.assertOneLine(e);
         assertTrue(e.getMessage().startsWith(file + ": key 'fanout' is unknown (value 4): did you mean 'fanOut'? "
                 + "known keys are clusterName, bindAddress, port,"), e.getMessage());
         assertTrue(e.getMessage().endsWith("httpPort, metricsEnabled"), e.getMessage());
-    }
-
-    @Test
-    void whenFileHasUnknownKeyLikeNoOther_thenLoadFailsListingTheKnownKeys() throws IOException {
-        // given
-        Path file = write("node.yaml", "colour: red\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": key 'colour' is unknown (value \"red\"): known keys are clusterName, bindAddress, "
-                + "port, portAutoIncrement, members, backupCount, workerThreads, fanOut, leafSize, driveOwnJobs, resultTtl, "
-                + "heartbeatInterval, maxNoHeartbeat, httpEnabled, httpPort, metricsEnabled", e.getMessage());
     }
 
     @ParameterizedTest
@@ -321,14 +306,7 @@ class GridConfigTest {
             "fanOut:                | key 'fanOut': value null is not allowed: must be an integer >= 2"})
     void whenValueHasWrongType_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(String line, String expected)
             throws IOException {
-        // given
-        Path file = write("node.yaml", line + "\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": " + expected, e.getMessage());
+        ConfigChecks.assertLoadFails(GridConfig::load, dir, "node.yaml", line + "\n", expected);
     }
 
     @ParameterizedTest
@@ -342,14 +320,30 @@ class GridConfigTest {
                     + "\"host\" or \"host:port\" entries"})
     void whenValueIsOutOfRange_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(String line, String expected)
             throws IOException {
-        // given
-        Path file = write("node.yaml", line + "\n");
+        ConfigChecks.assertLoadFails(GridConfig::load, dir, "node.yaml", line + "\n", expected);
+    }
 
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+    static Stream<Arguments> filesThatCannotBeUsed() {
+        return Stream.of(
+                cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
+                        + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
+                        + "fanOut, leafSize, driveOwnJobs, resultTtl, heartbeatInterval, maxNoHeartbeat, httpEnabled, "
+                        + "httpPort, metricsEnabled"),
+                cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
+                        + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
+                cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
+                        "malformed YAML at line 2, column 7: Duplicate field 'fanOut'"),
+                cannotUse("a list, not a map", "- fanOut\n- 4\n",
+                        "expected a map of key: value but found array [\"fanOut\",4]"),
+                cannotUse("heartbeat keys that break their combination", "heartbeatInterval: 2s\nmaxNoHeartbeat: 1s\n",
+                        "maxNoHeartbeat must be longer than heartbeatInterval (2s) but was 1s: "
+                                + "raise maxNoHeartbeat or lower heartbeatInterval"));
+    }
 
-        // then
-        assertEquals(file + ": " + expected, e.getMessage());
+    @ParameterizedTest
+    @MethodSource("filesThatCannotBeUsed")
+    void whenFileCannotBeUsed_thenLoadFailsNamingFileAndProblem(String content, String expected) throws IOException {
+        ConfigChecks.assertLoadFails(GridConfig::load, dir, "node.yaml", content, expected);
     }
 
     @Test
@@ -358,7 +352,7 @@ class GridConfigTest {
         Path file = dir.resolve("missing.yaml");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = ConfigChecks.loadFails(GridConfig::load, file);
 
         // then
         assertEquals(file + ": cannot read the file: no such file", e.getMessage());
@@ -368,75 +362,25 @@ class GridConfigTest {
     @Test
     void whenPathIsADirectory_thenLoadFailsNamingIt() {
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(dir));
+        GridConfigException e = ConfigChecks.loadFails(GridConfig::load, dir);
 
         // then
-        assertOneLine(e);
+        ConfigChecks.assertOneLine(e);
         assertTrue(e.getMessage().startsWith(dir + ": cannot read the file: "), e.getMessage());
-    }
-
-    @Test
-    void whenYamlIsMalformed_thenLoadFailsNamingFileLineAndProblem() throws IOException {
-        // given
-        Path file = write("node.yaml", "fanOut: 4\nmembers: [a, b\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": malformed YAML at line 2, column 15: while parsing a flow sequence; "
-                + "expected ',' or ']', but got <stream end>", e.getMessage());
     }
 
     @Test
     void whenJsonIsMalformed_thenLoadFailsNamingFileLineAndProblem() throws IOException {
         // given
-        Path file = write("node.json", "{\"fanOut\": 4,, }");
+        Path file = ConfigChecks.write(dir, "node.json", "{\"fanOut\": 4,, }");
 
         // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
+        GridConfigException e = ConfigChecks.loadFails(GridConfig::load, file);
 
         // then
-        assertOneLine(e);
+        ConfigChecks.assertOneLine(e);
         assertTrue(e.getMessage().startsWith(file + ": malformed JSON at line 1, column 14: Unexpected character"),
                 e.getMessage());
-    }
-
-    @Test
-    void whenKeyIsRepeated_thenLoadFailsNamingIt() throws IOException {
-        // given
-        Path file = write("node.yaml", "fanOut: 4\nfanOut: 8\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": malformed YAML at line 2, column 7: Duplicate field 'fanOut'", e.getMessage());
-    }
-
-    @Test
-    void whenFileIsAListNotAMap_thenLoadFailsSayingWhatItFound() throws IOException {
-        // given
-        Path file = write("node.yaml", "- fanOut\n- 4\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": expected a map of key: value but found array [\"fanOut\",4]", e.getMessage());
-    }
-
-    @Test
-    void whenFileBreaksTheHeartbeatCombination_thenLoadFailsNamingFileKeysAndValues() throws IOException {
-        // given
-        Path file = write("node.yaml", "heartbeatInterval: 2s\nmaxNoHeartbeat: 1s\n");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class, () -> GridConfig.load(file));
-
-        // then
-        assertEquals(file + ": maxNoHeartbeat must be longer than heartbeatInterval (2s) but was 1s: "
-                + "raise maxNoHeartbeat or lower heartbeatInterval", e.getMessage());
     }
 
     // ---- overrides
@@ -495,16 +439,9 @@ class GridConfigTest {
 
     @Test
     void whenEnvVarValueIsNotAllowed_thenFailsNamingVariableKeyValueAndWhatIsAllowed() {
-        // given
-        Map<String, String> env = Map.of("CANOPY_FAN_OUT", "1");
-
-        // when
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> GridConfig.defaults().withOverrides(env, new Properties()));
-
-        // then
-        assertEquals("environment variable CANOPY_FAN_OUT: key 'fanOut': value \"1\" is not allowed: "
-                + "must be an integer >= 2", e.getMessage());
+        ConfigChecks.assertOverridesFail(GridConfig.defaults()::withOverrides, Map.of("CANOPY_FAN_OUT", "1"),
+                new Properties(), "environment variable CANOPY_FAN_OUT: key 'fanOut': value \"1\" is not allowed: "
+                        + "must be an integer >= 2");
     }
 
     @Test
@@ -513,13 +450,10 @@ class GridConfigTest {
         Properties properties = new Properties();
         properties.setProperty("canopy.resultTtl", "soon");
 
-        // when
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> GridConfig.defaults().withOverrides(Map.of(), properties));
-
-        // then
-        assertEquals("system property canopy.resultTtl: key 'resultTtl': value \"soon\" is not allowed: "
-                + "must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H", e.getMessage());
+        // when / then
+        ConfigChecks.assertOverridesFail(GridConfig.defaults()::withOverrides, Map.of(), properties,
+                "system property canopy.resultTtl: key 'resultTtl': value \"soon\" is not allowed: "
+                        + "must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H");
     }
 
     @Test
@@ -543,6 +477,10 @@ class GridConfigTest {
         return Arguments.of(setter, message);
     }
 
+    private static Arguments cannotUse(String what, String content, String expected) {
+        return Arguments.of(Named.of(what, content), expected);
+    }
+
     private static Map<String, Object> expectedCustomValues() {
         return Map.ofEntries(
                 Map.entry("clusterName", "prod"), Map.entry("bindAddress", "0.0.0.0"), Map.entry("port", 6000),
@@ -551,13 +489,5 @@ class GridConfigTest {
                 Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
-    }
-
-    private Path write(String name, String content) throws IOException {
-        return Files.writeString(dir.resolve(name), content);
-    }
-
-    private static void assertOneLine(Exception e) {
-        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
     }
 }

@@ -2,7 +2,7 @@ package dev.canopy.node;
 
 import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
-import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.GridConfigException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,17 +20,13 @@ final class Clients {
 
     /**
      * Reads the client configuration ({@code file}, or the defaults with {@code connectTimeout}),
-     * connects, runs {@code session} and disconnects. A bad file or an unreachable cluster is one
-     * line on stderr and the matching exit code.
+     * connects, runs {@code session} and disconnects. An unreachable cluster is one line on stderr
+     * and exit code {@link GridCommand#FAILED}.
+     *
+     * @throws GridConfigException for a bad file or override, which {@link GridCommand} reports
      */
     static int connectAndRun(String command, Path file, Duration connectTimeout, Io io, Session session) {
-        GridClientConfig config;
-        try {
-            config = Configs.client(file, io, connectTimeout);
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
+        GridClientConfig config = Configs.client(file, io, connectTimeout);
         GridClient grid;
         try {
             grid = GridClient.connect(config);

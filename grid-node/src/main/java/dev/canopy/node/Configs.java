@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.GridConfig;
-import dev.canopy.grid.internal.config.ConfigException;
+import dev.canopy.grid.GridConfigException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,8 +16,8 @@ import java.util.Locale;
 /**
  * How the commands read configuration: a file when one is given, else the defaults; then the
  * {@code CANOPY_...} environment variables and {@code canopy....} system properties on top. Every
- * problem is a {@link ConfigException} whose message is one line naming the file (or variable), the
- * key, the value and what is allowed: the commands print it and exit with code 2.
+ * problem is a {@link GridConfigException} whose message is one line naming the file (or variable), the
+ * key, the value and what is allowed: {@link GridCommand} prints it and exits with code 2.
  */
 final class Configs {
 
@@ -33,7 +33,7 @@ final class Configs {
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(describe(file) + " with CANOPY_* and canopy.* overrides: " + e.getMessage(), e);
+            throw new GridConfigException(describe(file) + " with CANOPY_* and canopy.* overrides: " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +62,7 @@ final class Configs {
             JsonNode root = mapper.readTree(file.toFile());
             return root != null && root.has(key);
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the file: " + Errors.oneLine(e), e);
+            throw new GridConfigException(file + ": cannot read the file: " + Errors.oneLine(e), e);
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobProgress;
-import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,13 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             io.err().println("demo: --tasks and --samples must be >= 1 but were " + tasks + " and " + samples);
             return GridCommand.BAD_INPUT;
         }
-        GridConfig base;
-        try {
-            base = Configs.node(null, io);
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
+        GridConfig base = Configs.node(null, io);
         long begin = System.nanoTime();
         out.printf("canopy demo: starting %d nodes in this JVM...%n", NODES);
         EmbeddedCluster cluster;

@@ -2,14 +2,9 @@ package dev.canopy.node;
 
 import dev.canopy.examples.Example;
 import dev.canopy.grid.GridConfig;
-import dev.canopy.grid.internal.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -17,7 +12,7 @@ import java.util.concurrent.Callable;
  * in this JVM (see {@link EmbeddedCluster}), configured by the defaults and any {@code CANOPY_*} /
  * {@code canopy.*} overrides, showing the progress of the jobs it submits unless {@code --quiet} (a
  * bar on a terminal, else a line every few seconds). Exits 0 when the example's result passes its
- * own check, 1 when it does not, 2 for an unknown example or arguments it refuses.
+ * own check, 1 when it does not, 2 for an unknown example, arguments it refuses or a bad override.
  */
 @Command(name = ExampleCommand.NAME, mixinStandardHelpOptions = true,
         description = {"Runs an example on a cluster of 3 nodes embedded in this JVM; no running cluster needed.",
@@ -29,14 +24,8 @@ final class ExampleCommand implements Callable<Integer> {
 
     private final Io io;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The example to run (listed below).")
-    private String name;
-
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The example's own options.")
-    private List<String> args = new ArrayList<>();
-
-    @Option(names = "--quiet", description = "No progress bar for the example's jobs.")
-    private boolean quiet;
+    @Mixin
+    private ExampleOptions options;
 
     ExampleCommand(Io io) {
         this.io = io;
@@ -44,22 +33,17 @@ final class ExampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<Example> example = ExampleRunner.find(NAME, name, io);
-        if (example.isEmpty()) {
-            return GridCommand.BAD_INPUT;
-        }
-        GridConfig base;
-        try {
-            base = Configs.node(null, io);
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
+        return options.find(NAME, io).map(this::runEmbedded).orElse(GridCommand.BAD_INPUT);
+    }
+
+    private int runEmbedded(Example example) {
+        GridConfig base = Configs.node(null, io);
+        String name = options.name();
         io.out().printf("example %s: starting %d nodes in this JVM...%n", name, NODES);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(NODES, base)) {
             io.out().printf("example %s: cluster '%s' at %s%n", name, cluster.clusterName(),
                     String.join(", ", cluster.addresses()));
-            return ExampleRunner.run(NAME, example.get(), cluster.nodes().get(0), args, io, quiet);
+            return options.run(NAME, example, cluster.nodes().get(0), io);
         } catch (IllegalStateException e) {
             io.err().println("example " + name + ": could not start the embedded cluster: " + Errors.oneLine(e));
             return GridCommand.FAILED;

@@ -1,6 +1,7 @@
 package dev.canopy.node;
 
 import com.hazelcast.instance.BuildInfoProvider;
+import dev.canopy.grid.GridConfigException;
 import dev.canopy.node.bench.BenchCommand;
 import dev.canopy.node.chaos.ChaosCommand;
 import picocli.CommandLine;
@@ -28,7 +29,9 @@ import java.util.concurrent.Callable;
  *
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} the work failed (a job, a check, a
  * connection); {@value #BAD_INPUT} bad input (an unknown option, command or example, a bad
- * configuration file), before anything ran.
+ * configuration file), before anything ran. A command that meets a configuration it cannot use lets
+ * the {@link GridConfigException} go: this class prints its one-line message and exits with
+ * {@value #BAD_INPUT}.
  *
  * <p>A subcommand class gets its streams through its constructor: one taking {@link Io} (this
  * package), or one taking {@code (PrintStream out, PrintStream err)}; a class with neither is made
@@ -91,6 +94,11 @@ public final class GridCommand implements Callable<Integer> {
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (Errors.peel(e) instanceof GridConfigException) {
+                // its message already names the file or variable, the key, the value and what is allowed
+                commandLine.getErr().println(Errors.oneLine(e));
+                return BAD_INPUT;
+            }
             commandLine.getErr().println(commandLine.getCommandName() + ": " + Errors.oneLine(e));
             return FAILED;
         });

@@ -4,7 +4,6 @@ import com.hazelcast.cluster.Address;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridNode;
-import dev.canopy.grid.internal.config.ConfigException;
 import dev.canopy.node.http.StatusServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,13 +54,7 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GridConfig gridConfig;
-        try {
-            gridConfig = Configs.node(config, io);
-        } catch (ConfigException e) {
-            io.err().println(Errors.oneLine(e));
-            return GridCommand.BAD_INPUT;
-        }
+        GridConfig gridConfig = Configs.node(config, io);
         // our hook closes the node gracefully; Hazelcast's own would terminate the member first
         if (System.getProperty("hazelcast.shutdownhook.enabled") == null) {
             System.setProperty("hazelcast.shutdownhook.enabled", "false");

@@ -2,23 +2,19 @@ package dev.canopy.node;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobId;
-import dev.canopy.grid.internal.store.SubJobKey;
-import dev.canopy.grid.internal.store.SubJobRecord;
-import dev.canopy.grid.internal.store.SubJobState;
+import dev.canopy.grid.spi.JobTrees;
+import dev.canopy.grid.spi.SubJobView;
 
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The shape of one job's tree, read from its sub-job records in {@code canopy.subjobs}: its depth,
- * how many leaves it had and which member ran them. One query of one partition (a job's records
- * live in the partition of its id), so it costs about as much as {@code JobHandle.progress()}.
+ * The shape of one job's tree: its depth, how many leaves it had and which member ran them. Read
+ * with {@link JobTrees#read}, one query of one partition, so it costs about as much as
+ * {@code JobHandle.progress()}.
  *
  * @param depth           levels, the root counting as one
  * @param drivers         sub-jobs that split further (the root included)
@@ -28,27 +24,19 @@ import java.util.UUID;
  */
 record TreeSummary(int depth, int drivers, int leaves, Map<String, Integer> leavesPerMember) {
 
-    static final String SUBJOBS_MAP = "canopy.subjobs";
-
     /** Reads the tree of {@code job} through {@code hz}, a member or a client of the grid. */
     static TreeSummary of(HazelcastInstance hz, JobId job) {
-        String id = job.toString();
-        IMap<SubJobKey, SubJobRecord> subjobs = hz.getMap(SUBJOBS_MAP);
-        Collection<SubJobRecord> records = subjobs.values(Predicates.partitionPredicate(id, Predicates.alwaysTrue()));
         Map<UUID, Integer> byMember = new HashMap<>();
         int depth = 0;
         int drivers = 0;
         int leaves = 0;
-        for (SubJobRecord r : records) {
-            if (!id.equals(r.jobId())) {
-                continue;           // another job whose id falls in the same partition
-            }
-            depth = Math.max(depth, SubJobKey.depth(r.path()));
-            if (!r.leaf()) {
+        for (SubJobView s : JobTrees.read(hz, job)) {
+            depth = Math.max(depth, s.depth());
+            if (!s.leaf()) {
                 drivers++;
-            } else if (r.state() == SubJobState.DONE) {
+            } else if (s.state() == SubJobView.State.DONE) {
                 leaves++;
-                byMember.merge(r.assignee(), 1, Integer::sum);
+                byMember.merge(s.assignee(), 1, Integer::sum);
             }
         }
         Map<String, Integer> named = new LinkedHashMap<>();

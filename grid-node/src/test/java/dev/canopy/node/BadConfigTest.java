@@ -28,10 +28,9 @@ class BadConfigTest {
         Path file = write("node.yaml", "clusterName: test\nfanout: 8\n");
 
         // when
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
+        String line = nodeConfigError(file);
 
         // then
-        String line = singleErrorLine(run);
         assertTrue(line.startsWith(file + ": "), line);
         assertTrue(line.contains("key 'fanout' is unknown (value 8)"), line);
         assertTrue(line.contains("did you mean 'fanOut'?"), line);
@@ -42,9 +41,7 @@ class BadConfigTest {
     void whenNodeConfigHasValueOfWrongType_thenOneLineNamingFileKeyValueAndType() throws IOException {
         Path file = write("node.yaml", "port: lots\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        String line = singleErrorLine(run);
+        String line = nodeConfigError(file);
         assertEquals(file + ": key 'port': value \"lots\" is not allowed: must be an integer from 1 to 65535", line);
     }
 
@@ -52,9 +49,7 @@ class BadConfigTest {
     void whenNodeConfigHasDurationOfWrongForm_thenOneLineNamingTheAcceptedForms() throws IOException {
         Path file = write("node.yaml", "resultTtl: soon\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        String line = singleErrorLine(run);
+        String line = nodeConfigError(file);
         assertTrue(line.startsWith(file + ": key 'resultTtl': value \"soon\" is not allowed: "), line);
         assertTrue(line.contains("90s"), line);
     }
@@ -63,28 +58,22 @@ class BadConfigTest {
     void whenNodeConfigHasValueOutOfRange_thenOneLineNamingFileKeyValueAndRange() throws IOException {
         Path file = write("node.yaml", "fanOut: 1\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        assertEquals(file + ": key 'fanOut': value 1 is not allowed: must be an integer >= 2", singleErrorLine(run));
+        assertEquals(file + ": key 'fanOut': value 1 is not allowed: must be an integer >= 2", nodeConfigError(file));
     }
 
     @Test
     void whenNodeConfigHasPortOutOfRange_thenOneLineNamingTheRange() throws IOException {
         Path file = write("node.yaml", "port: 70000\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
         assertEquals(file + ": key 'port': value 70000 is not allowed: must be an integer from 1 to 65535",
-                singleErrorLine(run));
+                nodeConfigError(file));
     }
 
     @Test
     void whenNodeConfigCombinesKeysBadly_thenOneLineNamingBothKeysAndTheFix() throws IOException {
         Path file = write("node.yaml", "heartbeatInterval: 5s\nmaxNoHeartbeat: 5s\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        String line = singleErrorLine(run);
+        String line = nodeConfigError(file);
         assertTrue(line.startsWith(file + ": maxNoHeartbeat must be longer than heartbeatInterval (5s) but was 5s"),
                 line);
     }
@@ -93,18 +82,14 @@ class BadConfigTest {
     void whenNodeConfigFileIsMissing_thenOneLineNamingTheFile() {
         Path file = dir.resolve("nowhere.yaml");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        assertEquals(file + ": cannot read the file: no such file", singleErrorLine(run));
+        assertEquals(file + ": cannot read the file: no such file", nodeConfigError(file));
     }
 
     @Test
     void whenNodeConfigFileIsADirectory_thenOneLineNamingIt() throws IOException {
         Path notAFile = Files.createDirectory(dir.resolve("config.yaml"));
 
-        CommandRun run = CommandRun.of("node", "--config", notAFile.toString());
-
-        String line = singleErrorLine(run);
+        String line = nodeConfigError(notAFile);
         assertTrue(line.startsWith(notAFile + ": cannot read the file"), line);
     }
 
@@ -112,9 +97,7 @@ class BadConfigTest {
     void whenNodeConfigIsMalformedYaml_thenOneLineNamingFileAndPlace() throws IOException {
         Path file = write("node.yaml", "fanOut: [8\nport: 5701\n");
 
-        CommandRun run = CommandRun.of("node", "--config", file.toString());
-
-        String line = singleErrorLine(run);
+        String line = nodeConfigError(file);
         assertTrue(line.startsWith(file + ": malformed YAML"), line);
     }
 
@@ -164,6 +147,11 @@ class BadConfigTest {
         assertTrue(line.startsWith("environment variable CANOPY_WORKER_THREADS: key 'workerThreads': value \"many\""),
                 line);
         assertEquals("", run.out());
+    }
+
+    /** Runs {@code grid node --config file}; see {@link #singleErrorLine}. */
+    private static String nodeConfigError(Path file) {
+        return singleErrorLine(CommandRun.of("node", "--config", file.toString()));
     }
 
     /** Asserts exit code 2, nothing on standard output and exactly one line on standard error; returns it. */

@@ -23,6 +23,14 @@ class ProgressBarTest {
         return new ProgressBar(out, "pi", mode, nanos::get);
     }
 
+    /** A bar in {@code mode}, started {@code millis} ago on the test's clock. */
+    private ProgressBar startedAgo(ProgressBar.Mode mode, long millis) {
+        ProgressBar bar = bar(mode);
+        bar.start();
+        advanceMillis(millis);
+        return bar;
+    }
+
     private void advanceMillis(long millis) {
         nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
@@ -48,9 +56,7 @@ class ProgressBarTest {
 
     @Test
     void whenTtyLineShrinks_thenTheRestOfTheOldLineIsBlanked() {
-        ProgressBar bar = bar(ProgressBar.Mode.TTY);
-        bar.start();
-        advanceMillis(100);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.TTY, 100);
         bar.update(10, 1_000_000);
         int first = printed().length() - 1;
         bytes.reset();
@@ -63,9 +69,7 @@ class ProgressBarTest {
 
     @Test
     void whenTtyFinishes_thenTheLineShowsTheTotalTimeAndEnds() {
-        ProgressBar bar = bar(ProgressBar.Mode.TTY);
-        bar.start();
-        advanceMillis(4_000);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.TTY, 4_000);
 
         bar.finish(1_000, 1_000);
         bar.update(1_000, 1_000);
@@ -98,9 +102,7 @@ class ProgressBarTest {
 
     @Test
     void whenPlainIsCleared_thenNothingIsPrinted() {
-        ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
-        bar.start();
-        advanceMillis(2_000);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.PLAIN, 2_000);
         bar.update(10, 100);
         bytes.reset();
 
@@ -133,9 +135,7 @@ class ProgressBarTest {
 
     @Test
     void whenEveryTaskIsDoneBeforeTheJobEnds_thenTheLineSaysFinishingUntilFinish() {
-        ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
-        bar.start();
-        advanceMillis(2_000);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.PLAIN, 2_000);
 
         bar.update(100, 100);
         advanceMillis(1_000);
@@ -147,9 +147,7 @@ class ProgressBarTest {
 
     @Test
     void whenQuiet_thenNothingIsPrinted() {
-        ProgressBar bar = bar(ProgressBar.Mode.QUIET);
-        bar.start();
-        advanceMillis(10_000);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.QUIET, 10_000);
         bar.update(1, 2);
         bar.finish(2, 2);
 
@@ -158,9 +156,7 @@ class ProgressBarTest {
 
     @Test
     void whenNothingDoneYet_thenEtaIsUnknown() {
-        ProgressBar bar = bar(ProgressBar.Mode.PLAIN);
-        bar.start();
-        advanceMillis(3_000);
+        ProgressBar bar = startedAgo(ProgressBar.Mode.PLAIN, 3_000);
 
         bar.update(0, 100);
 

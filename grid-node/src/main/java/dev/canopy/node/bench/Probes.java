@@ -2,7 +2,7 @@ package dev.canopy.node.bench;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
-import dev.canopy.grid.internal.engine.Engine;
+import dev.canopy.grid.spi.EngineProbe;
 
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -25,8 +25,9 @@ final class Probes {
 
         @Override
         public long[] call() {
-            Engine engine = (Engine) hz.getUserContext().get("canopy.engine");
-            return engine == null ? new long[3] : engine.messageCounters();
+            return EngineProbe.messageCounters(hz)
+                    .map(c -> new long[] {c.sent(), c.received(), c.bytesSent()})
+                    .orElseGet(() -> new long[3]);
         }
     }
 

@@ -1,35 +1,23 @@
 package dev.canopy.node.http;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobId;
-import dev.canopy.grid.internal.store.SubJobKey;
-import dev.canopy.grid.internal.store.SubJobRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.canopy.grid.spi.JobTrees;
+import dev.canopy.grid.spi.SubJobView;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Reads one job's tree from {@code canopy.subjobs} with one partition-scoped query: the whole tree
- * lives in the partition of the job's id. Nodes come ordered by level, then by path, so a tree cut
- * at {@link #MAX_NODES} loses its deepest nodes first.
+ * One job's tree for the API ({@link JobTrees#read}: one partition-scoped query). Nodes come
+ * ordered by level, then by path, so a tree cut at {@link #MAX_NODES} loses its deepest nodes first.
  */
 final class JobTree {
 
-    /** Sub-job map of the engine (see {@code dev.canopy.grid.internal.store.GridMaps}). */
-    static final String SUBJOBS = "canopy.subjobs";
-
     /** Most nodes one answer carries; the page draws this many without strain. */
     static final int MAX_NODES = 10_000;
-
-    private static final Logger LOG = LoggerFactory.getLogger(JobTree.class);
 
     /**
      * One sub-job as the API shows it.
@@ -50,42 +38,22 @@ final class JobTree {
         }
     }
 
-    private final IMap<SubJobKey, SubJobRecord> subjobs;
-    private volatile boolean membersLackPredicate;
+    private final HazelcastInstance hz;
 
     JobTree(HazelcastInstance hz) {
-        this.subjobs = hz.getMap(SUBJOBS);
+        this.hz = hz;
     }
 
     Tree read(JobId id) {
-        String jobId = id.toString();
-        List<Node> nodes = new ArrayList<>();
-        for (SubJobRecord r : records(jobId)) {
-            if (jobId.equals(r.jobId())) {
-                nodes.add(new Node(r.path(), r.parentPath(), r.leaf(), r.assignee(),
-                        r.state() == null ? null : r.state().name(), r.attempt(),
-                        r.slice() == null ? 0 : r.slice().size(), r.done(), r.children()));
-            }
+        List<SubJobView> subJobs = new ArrayList<>(JobTrees.read(hz, id));
+        subJobs.sort(Comparator.comparingInt(SubJobView::depth).thenComparing(SubJobView::path, JobTree::comparePaths));
+        int total = subJobs.size();
+        List<Node> nodes = new ArrayList<>(Math.min(total, MAX_NODES));
+        for (SubJobView s : subJobs.subList(0, Math.min(total, MAX_NODES))) {
+            nodes.add(new Node(s.path(), s.parentPath(), s.leaf(), s.assignee(),
+                    s.state() == null ? null : s.state().name(), s.attempt(), s.tasks(), s.done(), s.children()));
         }
-        nodes.sort(Comparator.comparingInt((Node n) -> SubJobKey.depth(n.path()))
-                .thenComparing(Node::path, JobTree::comparePaths));
-        int total = nodes.size();
-        return new Tree(total > MAX_NODES ? List.copyOf(nodes.subList(0, MAX_NODES)) : nodes, total);
-    }
-
-    private Collection<SubJobRecord> records(String jobId) {
-        if (!membersLackPredicate) {
-            try {
-                return subjobs.values(Predicates.partitionPredicate(jobId, new OfJob(jobId)));
-            } catch (HazelcastSerializationException e) {
-                // an embedded member without grid-node on its class path cannot load OfJob
-                membersLackPredicate = true;
-                LOG.warn("Reading job trees without a member-side filter: the owner of job {}'s partition cannot "
-                        + "load {} ({}); put grid-node on every member's class path to filter there", jobId,
-                        OfJob.class.getName(), e.getMessage());
-            }
-        }
-        return subjobs.values(Predicates.partitionPredicate(jobId, Predicates.alwaysTrue()));
+        return new Tree(nodes, total);
     }
 
     /** Orders "0.2" before "0.10": numeric segments by value, others ("r1-2") as text after numbers. */

@@ -54,9 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Trees.</b> Reading a job's tree needs the grid's Hazelcast instance, taken from a
  * {@link GridNode} or a {@link GridClient}; for any other {@link Grid} the tree is empty. The query
- * runs on the member owning the job's partition and uses a small filter class of this package, so
- * members should have grid-node on their class path (standalone nodes do); otherwise the tree is read
- * unfiltered and filtered here.
+ * runs on the member owning the job's partition (see {@link dev.canopy.grid.spi.JobTrees}).
  *
  * <p>Requests run on a small pool of daemon threads; each reads the grid afresh. Thread-safe.
  */

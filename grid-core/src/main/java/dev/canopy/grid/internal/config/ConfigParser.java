@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.canopy.grid.GridConfigException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -23,11 +24,11 @@ import java.util.stream.Collectors;
 /**
  * Reads settings into {@link ConfigValues}: a flat YAML or JSON file of {@code key: value}, or
  * overrides from environment variables ({@code CANOPY_FAN_OUT}) and system properties
- * ({@code canopy.fanOut}). Every problem is a {@link ConfigException} whose one-line message starts
+ * ({@code canopy.fanOut}). Every problem is a {@link GridConfigException} whose one-line message starts
  * with the source, then names the key, the value and what is allowed:
  * {@code config/node.yaml: key 'fanOut': value 1 is not allowed: must be an integer >= 2}.
  */
-public final class ConfigParser {
+final class ConfigParser {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -45,28 +46,28 @@ public final class ConfigParser {
      * Sets every key found in {@code file} (JSON when its name ends in {@code .json}, else YAML);
      * keys the file leaves out keep their value. An empty file sets nothing.
      *
-     * @throws ConfigException when the file cannot be read or parsed, or holds an unknown key or a
-     *                         value that is not allowed
+     * @throws GridConfigException when the file cannot be read or parsed, or holds an unknown key or a
+     *                             value that is not allowed
      */
-    public static void readFile(Path file, ConfigValues target) {
+    static void readFile(Path file, ConfigValues target) {
         String source = file.toString();
         byte[] content;
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read the file: " + reason(e), e);
+            throw new GridConfigException(source + ": cannot read the file: " + reason(e), e);
         }
         JsonNode root;
         try {
             root = mapperFor(file).readTree(content);
         } catch (IOException e) {
-            throw new ConfigException(source + ": " + malformed(file, e), e);
+            throw new GridConfigException(source + ": " + malformed(file, e), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return;
         }
         if (!root.isObject()) {
-            throw new ConfigException(source + ": expected a map of key: value but found "
+            throw new GridConfigException(source + ": expected a map of key: value but found "
                     + root.getNodeType().name().toLowerCase(Locale.ROOT) + " " + abbreviate(root.toString()));
         }
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
@@ -82,9 +83,9 @@ public final class ConfigParser {
      * property wins. Variables and properties that name no key are ignored, as other tools share the
      * prefix.
      *
-     * @throws ConfigException naming the variable or property when its value is not allowed
+     * @throws GridConfigException naming the variable or property when its value is not allowed
      */
-    public static void readOverrides(Map<String, String> env, Properties systemProperties, ConfigValues target) {
+    static void readOverrides(Map<String, String> env, Properties systemProperties, ConfigValues target) {
         for (ConfigKey<?> key : target.def().keys()) {
             String fromEnv = env.get(key.envVar());
             if (fromEnv != null) {
@@ -118,15 +119,15 @@ public final class ConfigParser {
         target.set(key, value.get());
     }
 
-    private static ConfigException notAllowed(String source, ConfigKey<?> key, String shown, String allowed) {
-        return new ConfigException(source + ": key '" + key.name() + "': value " + shown
+    private static GridConfigException notAllowed(String source, ConfigKey<?> key, String shown, String allowed) {
+        return new GridConfigException(source + ": key '" + key.name() + "': value " + shown
                 + " is not allowed: must be " + allowed);
     }
 
-    private static ConfigException unknownKey(String source, String name, JsonNode value, ConfigDef def) {
+    private static GridConfigException unknownKey(String source, String name, JsonNode value, ConfigDef def) {
         String known = def.keys().stream().map(ConfigKey::name).collect(Collectors.joining(", "));
         String guess = def.closest(name).map(match -> "did you mean '" + match + "'? ").orElse("");
-        return new ConfigException(source + ": key '" + name + "' is unknown (value "
+        return new GridConfigException(source + ": key '" + name + "' is unknown (value "
                 + abbreviate(value.toString()) + "): " + guess + "known keys are " + known);
     }
 

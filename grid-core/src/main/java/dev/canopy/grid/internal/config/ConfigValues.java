@@ -1,10 +1,13 @@
 package dev.canopy.grid.internal.config;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.StringJoiner;
 
 /**
@@ -27,6 +30,33 @@ public final class ConfigValues {
     private ConfigValues(ConfigValues source) {
         this.def = source.def;
         this.values = new HashMap<>(source.values);
+    }
+
+    /**
+     * The defaults of {@code def} with what {@code file} sets on top; see {@link ConfigParser#readFile}.
+     *
+     * @throws dev.canopy.grid.GridConfigException when the file cannot be read or parsed, or holds an
+     *                                             unknown key or a value that is not allowed
+     */
+    public static ConfigValues load(ConfigDef def, Path file) {
+        Objects.requireNonNull(file, "yamlOrJson");
+        ConfigValues values = new ConfigValues(def);
+        ConfigParser.readFile(file, values);
+        return values;
+    }
+
+    /**
+     * A copy with the keys set by environment variables or system properties taken from them; see
+     * {@link ConfigParser#readOverrides}. These values are not changed.
+     *
+     * @throws dev.canopy.grid.GridConfigException naming the variable or property when its value is not allowed
+     */
+    public ConfigValues withOverrides(Map<String, String> env, Properties systemProperties) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(systemProperties, "systemProperties");
+        ConfigValues copy = copy();
+        ConfigParser.readOverrides(env, systemProperties, copy);
+        return copy;
     }
 
     ConfigDef def() {

@@ -5,8 +5,8 @@
  * JSON files and environment or system-property overrides
  * ({@link dev.canopy.grid.internal.config.ConfigParser}).
  *
- * <p>Not API: everything here may change without notice. Users meet only
- * {@link dev.canopy.grid.internal.config.ConfigException}, and may catch it as a
- * {@link dev.canopy.grid.GridException}.
+ * <p>Not API: everything here may change without notice. What users meet of it is public: the
+ * config classes themselves, and {@link dev.canopy.grid.GridConfigException} for a file or an
+ * override that cannot be used.
  */
 package dev.canopy.grid.internal.config;

@@ -1,0 +1,29 @@
+package dev.canopy.grid.internal.config;
+
+import java.util.List;
+
+import static dev.canopy.grid.internal.config.ConfigType.STRING;
+import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
+import static dev.canopy.grid.internal.config.Validator.addresses;
+import static dev.canopy.grid.internal.config.Validator.nonBlank;
+
+/**
+ * The keys that a node's and a client's configuration both have. Defined once, so the two read and
+ * check them alike (a client that accepts a cluster name a node refuses could never join); each
+ * configuration still says in its own words what the key means to it.
+ */
+public final class CommonKeys {
+
+    private CommonKeys() {
+    }
+
+    /** {@code clusterName}: a non-blank string, {@code canopy} by default. */
+    public static ConfigKey<String> clusterName(String doc) {
+        return ConfigKey.of("clusterName", STRING, "canopy", nonBlank(), doc);
+    }
+
+    /** {@code members}: a non-empty list of {@code "host"} or {@code "host:port"} entries. */
+    public static ConfigKey<List<String>> members(List<String> defaultValue, String doc) {
+        return ConfigKey.of("members", STRING_LIST, defaultValue, addresses(), doc);
+    }
+}
