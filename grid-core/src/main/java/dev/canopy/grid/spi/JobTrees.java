@@ -1,6 +1,7 @@
 package dev.canopy.grid.spi;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.internal.store.GridMaps;
@@ -31,8 +32,8 @@ public final class JobTrees {
         Objects.requireNonNull(hz, "hz");
         String id = Objects.requireNonNull(job, "job").toString();
         // other jobs' trees share the partition: the predicate keeps this job's on the partition's owner
-        Collection<SubJobRecord> records = new GridMaps(hz).subjobs
-                .values(Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        IMap<SubJobKey, SubJobRecord> subjobs = hz.getMap(GridMaps.SUBJOBS);
+        Collection<SubJobRecord> records = subjobs.values(Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         List<SubJobView> views = new ArrayList<>(records.size());
         for (SubJobRecord r : records) {
             views.add(view(r));

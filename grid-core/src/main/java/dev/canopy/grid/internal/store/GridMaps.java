@@ -20,7 +20,7 @@ import java.util.UUID;
 public final class GridMaps {
 
     static final String JOBS = "canopy.jobs";
-    static final String SUBJOBS = "canopy.subjobs";
+    public static final String SUBJOBS = "canopy.subjobs";
     static final String RESULTS = "canopy.results";
     static final String MEMBERS = "canopy.members";
     static final String CONTROL = "canopy.control";
