@@ -69,6 +69,9 @@ public final class GridConfig {
             "Tasks per leaf for jobs that do not set their own; 0 lets the grid choose from the job size and the cluster.");
     private static final ConfigKey<Boolean> DRIVE_OWN_JOBS = ConfigKey.of("driveOwnJobs", BOOLEAN, true, anyBoolean(),
             "A member is the top driver of the jobs it submits, so submitting and delivering the result need no hop; false spreads top drivers and job records over the members by job id.");
+    private static final ConfigKey<Boolean> TUNE_ASYNC_CALLBACKS = ConfigKey.of("tuneAsyncCallbacks", BOOLEAN, true,
+            anyBoolean(),
+            "On machines of two cores or fewer, a node that Canopy starts itself runs Hazelcast's async callbacks on a pool of reused threads (a JVM-wide setting); false leaves Hazelcast's default. Nodes attached to a service's Hazelcast never change it.");
     private static final ConfigKey<Duration> RESULT_TTL = ConfigKey.of("resultTtl", DURATION, Duration.ofHours(1),
             positive(),
             "How long a finished job's result stays in the grid for clients to fetch.");
@@ -88,7 +91,8 @@ public final class GridConfig {
 
     /** Every key, in the order of the reference; the README test reads it. */
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
-            MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, RESULT_TTL, HEARTBEAT_INTERVAL,
+            MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
+            HEARTBEAT_INTERVAL,
             MAX_NO_HEARTBEAT, HTTP_ENABLED, HTTP_PORT, METRICS_ENABLED);
 
     private final ConfigValues values;
@@ -276,6 +280,15 @@ public final class GridConfig {
 
     public GridConfig driveOwnJobs(boolean driveOwnJobs) {
         values.set(DRIVE_OWN_JOBS, driveOwnJobs);
+        return this;
+    }
+
+    public boolean tuneAsyncCallbacks() {
+        return values.get(TUNE_ASYNC_CALLBACKS);
+    }
+
+    public GridConfig tuneAsyncCallbacks(boolean tuneAsyncCallbacks) {
+        values.set(TUNE_ASYNC_CALLBACKS, tuneAsyncCallbacks);
         return this;
     }
 

@@ -10,9 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,27 +27,28 @@ import java.util.UUID;
  *
  * Every member of the cluster that should take work needs its own GridNode.
  */
-public final class GridNode implements Grid {
+public final class GridNode extends RecordsGrid {
 
     private static final long GRACEFUL_DRAIN_MILLIS = 30_000;
 
     private final HazelcastInstance hz;
     private final boolean ownsHazelcast;
-    private final GridAccess access;
     private final Engine engine;
     private final MeterRegistry registry;
     private final boolean ownsRegistry;
     private final boolean driveOwnJobs;
+    /** True when this node took Canopy's async-callback pool (only nodes Canopy starts itself do). */
+    private final boolean tunesAsyncCallbacks;
 
     private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
+        super(new GridAccess(hz, hz.getCluster().getLocalMember().getUuid(), config.resultTtl().toMillis()));
         this.hz = hz;
         this.ownsHazelcast = ownsHazelcast;
         this.ownsRegistry = config.meterRegistry().isEmpty();
         this.driveOwnJobs = config.driveOwnJobs();
+        this.tunesAsyncCallbacks = ownsHazelcast && config.tuneAsyncCallbacks();
         this.registry = config.meterRegistry().orElseGet(() -> config.metricsEnabled()
                 ? new SimpleMeterRegistry() : new CompositeMeterRegistry());
-        UUID local = hz.getCluster().getLocalMember().getUuid();
-        this.access = new GridAccess(hz, local, config.resultTtl().toMillis());
         this.engine = new Engine(hz, this, access, NodeBootstrap.settings(config), registry);
     }
 
@@ -60,7 +59,9 @@ public final class GridNode implements Grid {
         try {
             GridNode node = new GridNode(hz, config, true);
             // a JVM-wide setting: only a node Canopy starts itself takes it (see AsyncCallbacks)
-            AsyncCallbacks.acquire();
+            if (node.tunesAsyncCallbacks) {
+                AsyncCallbacks.acquire();
+            }
             return begin(node);
         } catch (RuntimeException e) {
             hz.shutdown();
@@ -88,21 +89,6 @@ public final class GridNode implements Grid {
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
         return access.submit(Job.specOf(job), driveOwnJobs ? engine.newJobId() : JobId.newId(), engine::submit);
-    }
-
-    @Override
-    public Optional<JobHandle<?>> job(JobId id) {
-        return access.job(Objects.requireNonNull(id, "id"));
-    }
-
-    @Override
-    public List<JobInfo> jobs() {
-        return access.jobs();
-    }
-
-    @Override
-    public Topology topology() {
-        return access.topology();
     }
 
     /** The Hazelcast member this node runs on. */
@@ -137,7 +123,9 @@ public final class GridNode implements Grid {
         }
         if (ownsHazelcast) {
             hz.shutdown();
-            AsyncCallbacks.release();
+            if (tunesAsyncCallbacks) {
+                AsyncCallbacks.release();
+            }
         }
     }
 

@@ -63,7 +63,8 @@ class GridConfigTest {
         // when
         GridConfig returned = config.clusterName("prod").bindAddress("0.0.0.0").port(6000)
                 .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2)
-                .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).resultTtl(Duration.ofMinutes(5))
+                .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).tuneAsyncCallbacks(false)
+                .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
                 .httpEnabled(false).httpPort(0).metricsEnabled(false);
 
@@ -145,7 +146,8 @@ class GridConfigTest {
 
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
-                "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "resultTtl", "heartbeatInterval", "maxNoHeartbeat",
+                "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
+                "maxNoHeartbeat",
                 "httpEnabled", "httpPort", "metricsEnabled"), List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
         assertEquals(Duration.ofHours(1), map.get("resultTtl"));
@@ -162,7 +164,7 @@ class GridConfigTest {
 
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
-                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, resultTtl=1h, "
+                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
                 + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=true, httpPort=8080, metricsEnabled=true}",
                 text);
     }
@@ -217,6 +219,7 @@ class GridConfigTest {
                 fanOut: 4
                 leafSize: 100
                 driveOwnJobs: false
+                tuneAsyncCallbacks: false
                 resultTtl: 5m
                 heartbeatInterval: 500ms
                 maxNoHeartbeat: PT3S
@@ -327,7 +330,7 @@ class GridConfigTest {
         return Stream.of(
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
-                        + "fanOut, leafSize, driveOwnJobs, resultTtl, heartbeatInterval, maxNoHeartbeat, httpEnabled, "
+                        + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, httpEnabled, "
                         + "httpPort, metricsEnabled"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
@@ -486,7 +489,8 @@ class GridConfigTest {
                 Map.entry("clusterName", "prod"), Map.entry("bindAddress", "0.0.0.0"), Map.entry("port", 6000),
                 Map.entry("portAutoIncrement", false), Map.entry("members", List.of("10.0.0.1", "10.0.0.2:6000")),
                 Map.entry("backupCount", 2), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
-                Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("resultTtl", Duration.ofMinutes(5)),
+                Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("tuneAsyncCallbacks", false),
+                Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
     }

@@ -1,7 +1,5 @@
 package dev.canopy.grid.internal.engine;
 
-import dev.canopy.grid.internal.placement.Placement;
-import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 
 import com.hazelcast.query.Predicate;

@@ -65,6 +65,20 @@ class AsyncCallbacksTest extends GridTestSupport {
     }
 
     @Test
+    void whenTuneAsyncCallbacksIsOff_thenAStartedNodeLeavesHazelcastsExecutor() throws IOException {
+        // given: Hazelcast's async executor before any Canopy node
+        Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
+
+        // when: a node Canopy starts itself, told not to tune the callbacks
+        try (GridNode node = GridNode.start(loopbackConfig().tuneAsyncCallbacks(false))) {
+
+            // then: the executor is the same while it runs
+            assertSame(before, ConcurrencyUtil.getDefaultAsyncExecutor(), "Hazelcast's async executor under " + node);
+            assertFalse(AsyncCallbacks.isInstalled(), "Canopy's callback pool installed");
+        }
+    }
+
+    @Test
     void whenNodeIsAttachedToAServicesHazelcast_thenNoJvmWideSettingChanges() {
         // given: Hazelcast's async executor before any Canopy node
         Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
