@@ -1,5 +1,7 @@
 package dev.canopy.node;
 
+import dev.canopy.grid.spi.Exceptions;
+
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -11,11 +13,7 @@ final class Errors {
 
     /** The exception under {@link CompletionException} and {@link ExecutionException} wrappers. */
     static Throwable peel(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Exceptions.peel(e);
     }
 
     /** The peeled exception's message on one line, or its class name when it has none. */

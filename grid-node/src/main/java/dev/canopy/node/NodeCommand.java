@@ -79,20 +79,7 @@ final class NodeCommand implements Callable<Integer> {
                 down.countDown();
             }
         });
-        StatusServer http = null;
-        if (gridConfig.httpEnabled()) {
-            try {
-                http = gridConfig.httpPort() == 0
-                        ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0)
-                        : StatusServer.startFrom(node, prometheus, gridConfig.bindAddress(), gridConfig.httpPort(),
-                                HTTP_PORT_ATTEMPTS);
-                LOG.info("Status page and /metrics at {}", http.uri());
-            } catch (RuntimeException e) {
-                // the node still works without its status page; say so once and go on
-                io.err().println("canopy node: no HTTP status server: " + Errors.oneLine(e)
-                        + " (set httpPort, or httpEnabled: false)");
-            }
-        }
+        StatusServer http = startStatusServer(node, gridConfig, prometheus);
         Stopper stopper = new Stopper(node, http, prometheus);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper, "canopy-node-stop"));
 
@@ -116,6 +103,25 @@ final class NodeCommand implements Callable<Integer> {
         }
         io.err().println("canopy node: the Hazelcast member of node " + id + " shut down unexpectedly");
         return GridCommand.FAILED;
+    }
+
+    /** The status page and {@code /metrics}, or null when off or when they cannot start (said once: the node works without). */
+    private StatusServer startStatusServer(GridNode node, GridConfig gridConfig, PrometheusMeterRegistry prometheus) {
+        if (!gridConfig.httpEnabled()) {
+            return null;
+        }
+        try {
+            StatusServer http = gridConfig.httpPort() == 0
+                    ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0)
+                    : StatusServer.startFrom(node, prometheus, gridConfig.bindAddress(), gridConfig.httpPort(),
+                            HTTP_PORT_ATTEMPTS);
+            LOG.info("Status page and /metrics at {}", http.uri());
+            return http;
+        } catch (RuntimeException e) {
+            io.err().println("canopy node: no HTTP status server: " + Errors.oneLine(e)
+                    + " (set httpPort, or httpEnabled: false)");
+            return null;
+        }
     }
 
     /** The shutdown hook: closes the node, or terminates it when closing takes too long. */
