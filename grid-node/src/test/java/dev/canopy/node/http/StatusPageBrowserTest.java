@@ -90,9 +90,8 @@ class StatusPageBrowserTest extends StatusServerTestSupport {
 
     private static Path requireChromium() {
         if (!Files.isExecutable(CHROMIUM)) {
-            fail(CHROMIUM + " is missing: the status page is tested in headless Chromium from the Debian packages "
-                    + "chromium and chromium-driver, which .ci/run installs "
-                    + "(apt-get install -y chromium chromium-driver)");
+            fail(CHROMIUM + " is missing: the status page is tested in headless Chromium from the Debian package "
+                    + "chromium, which .ci/run installs (apt-get install -y chromium)");
         }
         return CHROMIUM;
     }
