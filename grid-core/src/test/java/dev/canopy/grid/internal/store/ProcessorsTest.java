@@ -551,25 +551,12 @@ class ProcessorsTest {
     }
 
     /** An entry as a partition thread hands it over, recording the time-to-live it is given. */
-    private static final class TtlEntry<K, V> implements ExtendedMapEntry<K, V> {
-        private final K key;
-        private V value;
+    private static final class TtlEntry<K, V> extends AbstractMap.SimpleEntry<K, V> implements ExtendedMapEntry<K, V> {
         long ttlMillis = -1;
         int writes;
 
         TtlEntry(K key, V value) {
-            this.key = key;
-            this.value = value;
-        }
-
-        @Override
-        public K getKey() {
-            return key;
-        }
-
-        @Override
-        public V getValue() {
-            return value;
+            super(key, value);
         }
 
         @Override
@@ -585,10 +572,8 @@ class ProcessorsTest {
 
         @Override
         public V setValueWithoutChangingExpiryTime(V newValue) {
-            V old = value;
-            value = newValue;
             writes++;
-            return old;
+            return super.setValue(newValue);
         }
     }
 }
