@@ -44,6 +44,24 @@ class BadInputTest extends GridTestSupport {
         @Override public Long combine(Long left, Long right) { return left + right; }
     }
 
+    /** A job over the map {@code mapName} that sums its values. */
+    private static Job<Integer, Long> sumOfValues(String mapName) {
+        return Job.<Integer, Integer, Integer>overMap(mapName, (k, v, ctx) -> v).reduce(Reducers.sumLong()).build();
+    }
+
+    /** Submitting {@code job} on {@code node} throws naming {@link Unshippable}, and writes nothing. */
+    private static void assertSubmitRejected(GridNode node, Job<?, ?> job) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node.submit(job));
+        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
+        assertNothingWritten(node);
+    }
+
+    /** The job's result is {@code expected}, and it ended {@link JobState#COMPLETED}. */
+    private static <R> void assertCompletedWith(R expected, JobHandle<R> handle) {
+        assertEquals(expected, await(handle.result()));
+        assertEquals(JobState.COMPLETED, handle.state());
+    }
+
     private static void assertNothingWritten(GridNode node) {
         HazelcastInstance hz = node.hazelcast();
         assertEquals(0, hz.getMap("canopy.jobs").size(), "job records");
@@ -57,48 +75,30 @@ class BadInputTest extends GridTestSupport {
         // given
         List<GridNode> nodes = startCluster(2);
         Unshippable captured = new Unshippable(3);
-        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i + captured.offset)
-                .reduce(Reducers.sumLong())
-                .build();
+        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i + captured.offset).reduce(Reducers.sumLong()).build();
 
-        // when
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(0).submit(job));
-
-        // then
-        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
-        assertNothingWritten(nodes.get(0));
+        // when / then
+        assertSubmitRejected(nodes.get(0), job);
     }
 
     @Test
     void whenTaskClassHasUnserializableField_thenSubmitThrowsNamingClassAndWritesNothing() {
         // given
         List<GridNode> nodes = startCluster(2);
-        Job<Long, Long> job = Job.range(0, 10, new TaskWithUnshippableField())
-                .reduce(Reducers.sumLong())
-                .build();
+        Job<Long, Long> job = Job.range(0, 10, new TaskWithUnshippableField()).reduce(Reducers.sumLong()).build();
 
-        // when
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(1).submit(job));
-
-        // then
-        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
-        assertNothingWritten(nodes.get(1));
+        // when / then
+        assertSubmitRejected(nodes.get(1), job);
     }
 
     @Test
     void whenReducerHasUnserializableField_thenSubmitThrowsNamingClassAndWritesNothing() {
         // given
         List<GridNode> nodes = startCluster(2);
-        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i)
-                .reduce(new ReducerWithUnshippableField())
-                .build();
+        Job<Long, Long> job = Job.range(0, 10, (i, ctx) -> i).reduce(new ReducerWithUnshippableField()).build();
 
-        // when
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodes.get(0).submit(job));
-
-        // then
-        assertTrue(e.getMessage().contains(Unshippable.class.getName()), e.getMessage());
-        assertNothingWritten(nodes.get(0));
+        // when / then
+        assertSubmitRejected(nodes.get(0), job);
     }
 
     @Test
@@ -121,16 +121,13 @@ class BadInputTest extends GridTestSupport {
     void whenOverMapRunsOnMissingMap_thenResultIsIdentity() {
         // given: a map name nobody ever used
         List<GridNode> nodes = startCluster(2);
-        Job<Integer, Long> job = Job.<Integer, Integer, Integer>overMap("missing-" + newRunId(), (k, v, ctx) -> v)
-                .reduce(Reducers.sumLong())
-                .build();
+        Job<Integer, Long> job = sumOfValues("missing-" + newRunId());
 
         // when
         JobHandle<Long> handle = nodes.get(0).submit(job);
 
         // then
-        assertEquals(0L, await(handle.result()));
-        assertEquals(JobState.COMPLETED, handle.state());
+        assertCompletedWith(0L, handle);
     }
 
     @Test
@@ -141,16 +138,13 @@ class BadInputTest extends GridTestSupport {
         IMap<Integer, Integer> map = nodes.get(0).hazelcast().getMap(mapName);
         map.set(1, 1);
         map.delete(1);
-        Job<Integer, Long> job = Job.<Integer, Integer, Integer>overMap(mapName, (k, v, ctx) -> v)
-                .reduce(Reducers.sumLong())
-                .build();
+        Job<Integer, Long> job = sumOfValues(mapName);
 
         // when
         JobHandle<Long> handle = nodes.get(1).submit(job);
 
         // then
-        assertEquals(0L, await(handle.result()));
-        assertEquals(JobState.COMPLETED, handle.state());
+        assertCompletedWith(0L, handle);
     }
 
     @Test
@@ -158,15 +152,13 @@ class BadInputTest extends GridTestSupport {
         // given
         List<GridNode> nodes = startCluster(2);
         Job<Integer, Long> job = Job.<Integer, Integer, Integer>keyed("any-" + newRunId(), List.of(), (k, v, ctx) -> v)
-                .reduce(Reducers.sumLong())
-                .build();
+                .reduce(Reducers.sumLong()).build();
 
         // when
         JobHandle<Long> handle = nodes.get(0).submit(job);
 
         // then
-        assertEquals(0L, await(handle.result()));
-        assertEquals(JobState.COMPLETED, handle.state());
+        assertCompletedWith(0L, handle);
         assertEquals(0, handle.progress().total());
     }
 
@@ -180,7 +172,6 @@ class BadInputTest extends GridTestSupport {
         JobHandle<List<Long>> handle = nodes.get(0).submit(job);
 
         // then
-        assertEquals(List.of(), await(handle.result()));
-        assertEquals(JobState.COMPLETED, handle.state());
+        assertCompletedWith(List.of(), handle);
     }
 }

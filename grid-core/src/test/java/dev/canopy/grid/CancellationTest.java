@@ -28,6 +28,13 @@ class CancellationTest extends GridTestSupport {
                 .build();
     }
 
+    /** Submits {@link #longJob} from {@code submitter} and waits until its tasks start. */
+    private static JobHandle<Long> startLongJob(GridNode submitter, String run) {
+        JobHandle<Long> handle = submitter.submit(longJob(run));
+        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        return handle;
+    }
+
     /** Waits until every task that started (at least one) has seen the cancellation, and none ran out its 30 s. */
     private static void awaitTasksObservedCancellation(String run) {
         awaitTasksObservedCancellation(run, 1);
@@ -44,10 +51,9 @@ class CancellationTest extends GridTestSupport {
     @Test
     void whenRunningJobIsCancelled_thenResultIsCancellationAndTasksObserveIt() {
         // given: a long job whose tasks are running
-        List<GridNode> nodes = startCluster(3);
+        GridNode submitter = startCluster(3).get(0);
         String run = newRunId();
-        JobHandle<Long> handle = nodes.get(0).submit(longJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> handle = startLongJob(submitter, run);
 
         // when
         boolean cancelled = handle.cancel();
@@ -64,10 +70,9 @@ class CancellationTest extends GridTestSupport {
     @Test
     void whenCancelledAgain_thenSecondCancelReturnsFalse() {
         // given: a cancelled job
-        List<GridNode> nodes = startCluster(2);
+        GridNode submitter = startCluster(2).get(0);
         String run = newRunId();
-        JobHandle<Long> handle = nodes.get(0).submit(longJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> handle = startLongJob(submitter, run);
         assertTrue(handle.cancel());
         awaitFailure(handle.result());
 
@@ -84,8 +89,7 @@ class CancellationTest extends GridTestSupport {
         // given: a long job submitted on member 0, re-attached on member 2
         List<GridNode> nodes = startCluster(3);
         String run = newRunId();
-        JobHandle<Long> handle = nodes.get(0).submit(longJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> handle = startLongJob(nodes.get(0), run);
         Optional<JobHandle<?>> elsewhere = nodes.get(2).job(handle.id());
         assertTrue(elsewhere.isPresent(), "job " + handle.id() + " seen from member 2");
 
@@ -105,10 +109,7 @@ class CancellationTest extends GridTestSupport {
         List<GridNode> nodes = startCluster(3);
         String run = newRunId();
         Job<Long, Long> job = Job.range(0, 1_000, (i, ctx) -> TestTasks.loopUntilCancelled(run, ctx))
-                .reduce(Reducers.sumLong())
-                .leafSize(1)
-                .timeout(Duration.ofMillis(500))
-                .build();
+                .reduce(Reducers.sumLong()).leafSize(1).timeout(Duration.ofMillis(500)).build();
 
         // when
         JobHandle<Long> handle = nodes.get(1).submit(job);
@@ -127,8 +128,7 @@ class CancellationTest extends GridTestSupport {
         // given: a finished job
         List<GridNode> nodes = startCluster(2);
         JobHandle<Long> handle = nodes.get(0).submit(Job.range(0, 100, (i, ctx) -> i)
-                .reduce(Reducers.sumLong())
-                .build());
+                .reduce(Reducers.sumLong()).build());
         assertEquals(4_950L, await(handle.result()));
 
         // when

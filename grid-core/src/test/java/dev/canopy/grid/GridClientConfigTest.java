@@ -18,9 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class GridClientConfigTest {
 
-    @TempDir
-    Path dir;
-
     @Test
     void whenDefaults_thenEveryKeyHasItsDocumentedDefault() {
         // when
@@ -83,7 +80,7 @@ class GridClientConfigTest {
     }
 
     @Test
-    void whenFileSetsEveryKey_thenLoadReturnsThoseValues() throws IOException {
+    void whenFileSetsEveryKey_thenLoadReturnsThoseValues(@TempDir Path dir) throws IOException {
         // given
         Path file = ConfigChecks.write(dir, "client.yaml", """
                 clusterName: prod
@@ -113,12 +110,13 @@ class GridClientConfigTest {
             "malformed JSON   | client.json | {\"clusterName\": }     | malformed JSON at line 1, column 17: "
                     + "Unexpected character ('}' (code 125)): expected a value"})
     void whenFileHoldsWhatIsNotAllowed_thenLoadFailsNamingFileKeyValueAndWhatIsAllowed(
-            String what, String name, String content, String expected) throws IOException {
+            String what, String name, String content, String expected, @TempDir Path dir)
+            throws IOException {
         ConfigChecks.assertLoadFails(GridClientConfig::load, dir, name, content, expected);
     }
 
     @Test
-    void whenFileIsMissing_thenLoadFailsNamingTheFile() {
+    void whenFileIsMissing_thenLoadFailsNamingTheFile(@TempDir Path dir) {
         // given
         Path file = dir.resolve("nope.yaml");
 

@@ -9,6 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 /**
  * Base class of the in-JVM cluster tests: each test gets a {@link TestCluster} of its own, closed
  * after it, whose members all have a {@link GridNode} of {@link GridConfig#defaults()} with a given
@@ -82,6 +86,32 @@ public abstract class GridTestSupport {
     protected static void awaitTrue(String what, BooleanSupplier condition, Duration timeout) {
         Await.awaitTrue(what, condition, timeout);
     }
+
+    // --------------------------------------------------------------------------------- assertions
+
+    /**
+     * Asserts that {@code failure} is a {@link JobFailedException} naming {@code task} and its
+     * {@code attempts}; returns it.
+     */
+    protected static JobFailedException assertJobFailed(Throwable failure, String task, int attempts) {
+        JobFailedException failed = assertInstanceOf(JobFailedException.class, failure);
+        assertEquals(task, failed.task());
+        assertEquals(attempts, failed.attempts());
+        return failed;
+    }
+
+    /**
+     * Asserts that the members recorded under {@code key} (see {@link TestTasks#failOnFirstAttempt}) are
+     * two, the retry's not the first attempt's; {@code what} names them in the message. Returns them.
+     */
+    protected static List<UUID> assertRetriedOnAnotherMember(String key, String what) {
+        List<UUID> attempts = TestTasks.members(key);
+        assertEquals(2, attempts.size(), what + ", by member: " + attempts);
+        assertNotEquals(attempts.get(0), attempts.get(1), "the retry ran on the member that failed it");
+        return attempts;
+    }
+
+    // ------------------------------------------------------------------------------------- probes
 
     /** A fresh id for a test's run, to key the static probes in {@link TestTasks}. */
     protected static String newRunId() {

@@ -45,8 +45,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     void whenWorkerIsKilledMidJob_thenResultIsExactAndItsLeafRunsAgainWithANewAttempt() {
         // given: six members, fan-out 2, and leaves of 1000 tasks (2 s each) sized so that every member
         // gets exactly one leaf, and two members do nothing but run that leaf (pure workers)
-        List<GridNode> nodes = startCluster(6, 1);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(6, 1).get(0);
         int n = 6_000;
         Run run = newRun(n);
         JobHandle<Tally> handle = submitter.submit(job(run.id(), n, TASK_MICROS, 2, 1_100, new ExactlyOnce()));
@@ -89,8 +88,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     @Test
     void whenSubDriverIsKilledMidJob_thenResultIsExactAndItsLiveChildrenAreAdopted() {
         // given: six members, fan-out 2, leaves of about 63 tasks
-        List<GridNode> nodes = startCluster(6, 1);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(6, 1).get(0);
         Run run = newRun(TASKS);
         JobHandle<Tally> handle = submitter.submit(job(run.id(), TASKS, TASK_MICROS, 2, LEAF_SIZE, new ExactlyOnce()));
 
@@ -144,8 +142,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     void whenTopDriverIsKilledMidJob_thenSubmittersHandleCompletesWithExactResult() {
         // given: six members; a job submitted from a member that is not its top driver
         spreadTopDrivers();
-        List<GridNode> nodes = startCluster(6, 1);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(6, 1).get(0);
         Run[] run = new Run[1];
         JobHandle<Tally> handle = submitDrivenElsewhere(submitter, () -> {
             run[0] = newRun(TASKS);
@@ -227,8 +224,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     void whenTwoMembersAreKilledAtOnceWithBackupCountTwo_thenResultIsExact() {
         // given: six members with two backups; the victims are the top driver and the member holding
         // the first backup of the job's partition, so only the second backup keeps the records
-        List<GridNode> nodes = startCluster(6, 2);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(6, 2).get(0);
         Run run = newRun(TASKS);
         JobHandle<Tally> handle = submitter.submit(job(run.id(), TASKS, TASK_MICROS, 2, LEAF_SIZE, new ExactlyOnce()));
         UUID topDriver = awaitTopDriver(handle.id());
@@ -254,8 +250,7 @@ class MemberLossRecoveryTest extends RecoveryTestSupport {
     void whenDriverIsKilledWhileReducing_thenResultIsExact() {
         // given: five members, leaves of 50 tasks, and a reducer whose combine (run by drivers only)
         // takes 60 ms
-        List<GridNode> nodes = startCluster(5, 1);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(5, 1).get(0);
         int n = 3_000;
         Run run = newRun(n);
         JobHandle<Tally> handle = submitter.submit(job(run.id(), n, 1_000, 2, 50, new ExactlyOnce(60)));

@@ -101,8 +101,7 @@ class MembershipChangeRecoveryTest extends RecoveryTestSupport {
     @Test
     void whenSubDriverLeavesGracefullyMidJob_thenNothingRunsTwiceAndResultIsExact() {
         // given: four members, fan-out 2, leaves of about 63 tasks of 2 ms (about 2 s per member)
-        List<GridNode> nodes = startCluster(4, 1);
-        GridNode submitter = nodes.get(0);
+        GridNode submitter = startCluster(4, 1).get(0);
         int n = 8_000;
         Run run = newRun(n);
         JobHandle<Tally> handle = submitter.submit(job(run.id(), n, 2_000, 2, 100, new ExactlyOnce()));

@@ -26,17 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JobTreesTest extends GridTestSupport {
 
-    private static final long TASKS = 20_000;
-    private static final int LEAF_SIZE = 1_000;
-    private static final int FAN_OUT = 4;
-
     @Test
     void whenJobHasFinished_thenItsTreeHangsOffTheRootAndItsLeavesDidEveryTask() {
-        // given
+        // given: a finished job of 20,000 tasks, fan-out 4, in leaves of at most 1,000
+        long tasks = 20_000;
+        int leafSize = 1_000;
         List<GridNode> nodes = startCluster(3);
-        JobHandle<Long> handle = nodes.get(0).submit(Job.range(0, TASKS, (i, ctx) -> i)
-                .reduce(Reducers.sumLong()).fanOut(FAN_OUT).leafSize(LEAF_SIZE).build());
-        assertEquals(TestTasks.sumBelow(TASKS), await(handle.result()));
+        JobHandle<Long> handle = nodes.get(0).submit(Job.range(0, tasks, (i, ctx) -> i)
+                .reduce(Reducers.sumLong()).fanOut(4).leafSize(leafSize).build());
+        assertEquals(TestTasks.sumBelow(tasks), await(handle.result()));
         // the root is marked DONE just after the result is delivered
         awaitTrue("every sub-job of " + handle.id() + " to be DONE", () -> JobTrees.read(nodes.get(1).hazelcast(),
                 handle.id()).stream().allMatch(s -> s.state() == SubJobView.State.DONE));
@@ -50,7 +48,7 @@ class JobTreesTest extends GridTestSupport {
         assertNull(root.parentPath());
         assertEquals(1, root.depth());
         assertFalse(root.leaf());
-        assertEquals(TASKS, root.tasks());
+        assertEquals(tasks, root.tasks());
 
         // then: every other sub-job hangs off a driver, one level below it
         for (SubJobView s : tree) {
@@ -67,8 +65,8 @@ class JobTreesTest extends GridTestSupport {
 
         // then: the leaves ran on the cluster's members and did every task once
         List<SubJobView> leaves = tree.stream().filter(SubJobView::leaf).toList();
-        assertTrue(leaves.stream().allMatch(s -> s.tasks() <= LEAF_SIZE && s.done() == s.tasks()), tree::toString);
-        assertEquals(TASKS, leaves.stream().mapToLong(SubJobView::done).sum());
+        assertTrue(leaves.stream().allMatch(s -> s.tasks() <= leafSize && s.done() == s.tasks()), tree::toString);
+        assertEquals(tasks, leaves.stream().mapToLong(SubJobView::done).sum());
         Set<?> members = memberUuids();
         assertTrue(leaves.stream().allMatch(s -> members.contains(s.assignee())), tree::toString);
     }

@@ -63,9 +63,9 @@ class DriverStateTest {
         assertEquals(new DriverState.Step(List.of(), List.of(), false), state.planned(children));
 
         // when
-        DriverState.Step first = state.childDone("0.0", children[0].attemptId(), List.of(partial(0L, 1L)));
-        DriverState.Step second = state.childDone("0.1", children[1].attemptId(), List.of(partial(10L, 11L)));
-        DriverState.Step third = state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
+        DriverState.Step first = report(children[0], partial(0L, 1L));
+        DriverState.Step second = report(children[1], partial(10L, 11L));
+        DriverState.Step third = report(children[2], partial(20L));
 
         // then
         assertEquals(new DriverState.Step(List.of(), List.of(), false), first);
@@ -78,13 +78,12 @@ class DriverStateTest {
     @Test
     void whenChildrenReportOutOfOrder_thenResultIsStillInTaskOrder() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
 
         // when
-        DriverState.Step last = state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
-        DriverState.Step middle = state.childDone("0.0", children[0].attemptId(), List.of(partial(0L, 1L)));
-        DriverState.Step first = state.childDone("0.1", children[1].attemptId(), List.of(partial(10L, 11L)));
+        DriverState.Step last = report(children[2], partial(20L));
+        DriverState.Step middle = report(children[0], partial(0L, 1L));
+        DriverState.Step first = report(children[1], partial(10L, 11L));
 
         // then: ready with the third report, whichever child it came from
         assertFalse(last.ready());
@@ -96,13 +95,12 @@ class DriverStateTest {
     @Test
     void whenReducerSums_thenResultIsTheSumOfEveryPartial() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
 
         // when
-        state.childDone("0.1", children[1].attemptId(), List.of(new Piece.Partial(7L), new Piece.Partial(8L)));
-        state.childDone("0.0", children[0].attemptId(), List.of(new Piece.Partial(5L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(new Piece.Partial(100L)));
+        report(children[1], new Piece.Partial(7L), new Piece.Partial(8L));
+        report(children[0], new Piece.Partial(5L));
+        report(children[2], new Piece.Partial(100L));
 
         // then
         assertEquals(List.of(new Piece.Partial(120L)), state.combine(reducer(Reducers.sumLong())));
@@ -122,15 +120,13 @@ class DriverStateTest {
     @Test
     void whenReportIsOfAnOlderRun_thenItIsIgnored() {
         // given: child 1 was moved to another member (run 2)
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
         SubJobRecord moved = children[1].reassigned(MEMBER_C, DRIVER, true, 2_000);
         assertTrue(state.replace("0.1", moved));
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
+        childrenZeroAndTwoReport(children);
 
         // when: the first run reports late
-        DriverState.Step stale = state.childDone("0.1", children[1].attemptId(), List.of(partial(-1L)));
+        DriverState.Step stale = report(children[1], partial(-1L));
 
         // then: ignored, and the driver still waits for run 2
         assertEquals(DriverState.Step.NOTHING, stale);
@@ -138,7 +134,7 @@ class DriverStateTest {
         assertEquals(List.of(moved), state.waiting());
 
         // when: run 2 reports
-        DriverState.Step current = state.childDone("0.1", moved.attemptId(), List.of(partial(10L)));
+        DriverState.Step current = report(moved, partial(10L));
 
         // then
         assertTrue(current.ready());
@@ -148,8 +144,7 @@ class DriverStateTest {
     @Test
     void whenReportIsOfALaterRunThanKnown_thenItCounts() {
         // given: child 0 was stolen (run 2) without the driver hearing of it
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
 
         // when
         DriverState.Step step = state.childDone("0.0", children[0].attemptId().next(), List.of(partial(0L)));
@@ -162,8 +157,7 @@ class DriverStateTest {
     @Test
     void whenReportIsOfAnotherPlan_thenItIsIgnored() {
         // given: children planned by this driver's attempt 2
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
 
         // when: a child of the plan of attempt 1, at the same path, reports; and one of a later plan
         DriverState.Step older = state.childDone("0.0", new AttemptId(1, 1), List.of(partial(-1L)));
@@ -178,25 +172,23 @@ class DriverStateTest {
     @Test
     void whenReportIsDuplicated_thenOnlyTheFirstCounts() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L));
 
         // when: the same child reports again (a message and a reconcile both carried its commit)
-        DriverState.Step again = state.childDone("0.0", children[0].attemptId(), List.of(partial(-1L)));
+        DriverState.Step again = report(children[0], partial(-1L));
 
         // then: nothing changes, and the driver still needs the other two
         assertEquals(DriverState.Step.NOTHING, again);
-        assertFalse(state.childDone("0.1", children[1].attemptId(), List.of(partial(10L))).ready());
-        assertTrue(state.childDone("0.2", children[2].attemptId(), List.of(partial(20L))).ready());
+        assertFalse(report(children[1], partial(10L)).ready());
+        assertTrue(report(children[2], partial(20L)).ready());
         assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
     }
 
     @Test
     void whenReportIsOfNoChild_thenItIsIgnored() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
 
         // when: a child index out of range, a grandchild, another sub-job, an unknown retry
         List<DriverState.Step> steps = List.of(
@@ -214,13 +206,11 @@ class DriverStateTest {
     @Test
     void whenOutcomeHasAHole_thenAOneTaskRetryLeafIsDispatchedElsewhere() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
         clock.set(5_000);
 
         // when: task 11 of child 1 threw on member B
-        DriverState.Step step = state.childDone("0.1", children[1].attemptId(),
-                List.of(partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L)));
+        DriverState.Step step = report(children[1], partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L));
 
         // then: a retry of task 11 alone, its second attempt, placed away from B, reporting here
         SubJobRecord expected = SubJobRecord.builder(JOB, "0.r2-0").parentPath("0").leaf(true).retry(true)
@@ -235,15 +225,13 @@ class DriverStateTest {
     @Test
     void whenRetrySucceeds_thenItsOutcomeIsSplicedInWhereTheHoleWas() {
         // given: task 11 of child 1 failed and is being retried
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L, 1L)));
-        SubJobRecord retry = state.childDone("0.1", children[1].attemptId(),
-                List.of(partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L))).toDispatch().get(0);
-        DriverState.Step lastChild = state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L, 1L));
+        SubJobRecord retry = retryOfChildOne(children, partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L));
+        DriverState.Step lastChild = report(children[2], partial(20L));
 
         // when
-        DriverState.Step retried = state.childDone(retry.path(), retry.attemptId(), List.of(partial(11L)));
+        DriverState.Step retried = report(retry, partial(11L));
 
         // then: not ready until the retry reported, then the result holds task 11 in its place
         assertFalse(lastChild.ready());
@@ -254,16 +242,13 @@ class DriverStateTest {
     @Test
     void whenRetryReportsTwice_thenOnlyTheFirstCounts() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
-        SubJobRecord retry = state.childDone("0.1", children[1].attemptId(),
-                List.of(hole(10L, 1, Set.of(MEMBER_B)))).toDispatch().get(0);
-        assertTrue(state.childDone(retry.path(), retry.attemptId(), List.of(partial(10L))).ready());
+        SubJobRecord[] children = planChildren();
+        childrenZeroAndTwoReport(children);
+        SubJobRecord retry = retryOfChildOne(children, hole(10L, 1, Set.of(MEMBER_B)));
+        assertTrue(report(retry, partial(10L)).ready());
 
         // when
-        DriverState.Step again = state.childDone(retry.path(), retry.attemptId(), List.of(partial(-1L)));
+        DriverState.Step again = report(retry, partial(-1L));
 
         // then
         assertEquals(DriverState.Step.NOTHING, again);
@@ -273,17 +258,13 @@ class DriverStateTest {
     @Test
     void whenRetryFailsAgain_thenTheNextRetryCarriesEveryMemberTried() {
         // given: task 11 failed on B, and its retry is placed on the target
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
-        SubJobRecord first = state.childDone("0.1", children[1].attemptId(),
-                List.of(partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L))).toDispatch().get(0);
+        SubJobRecord[] children = planChildren();
+        childrenZeroAndTwoReport(children);
+        SubJobRecord first = retryOfChildOne(children, partial(10L), hole(11L, 1, Set.of(MEMBER_B)), partial(12L));
         clock.set(7_000);
 
         // when: the retry fails too, on the retry target
-        DriverState.Step step = state.childDone(first.path(), first.attemptId(),
-                List.of(hole(11L, 2, Set.of(MEMBER_B, RETRY_TARGET))));
+        DriverState.Step step = report(first, hole(11L, 2, Set.of(MEMBER_B, RETRY_TARGET)));
 
         // then: a third attempt, away from both
         SubJobRecord second = step.toDispatch().get(0);
@@ -296,7 +277,7 @@ class DriverStateTest {
         assertFalse(step.ready());
 
         // when: the third attempt succeeds
-        DriverState.Step done = state.childDone(second.path(), second.attemptId(), List.of(partial(11L)));
+        DriverState.Step done = report(second, partial(11L));
 
         // then
         assertTrue(done.ready());
@@ -306,15 +287,13 @@ class DriverStateTest {
     @Test
     void whenHoleHasUsedEveryAttempt_thenTheTaskFailsForGood() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
+        SubJobRecord[] children = planChildren();
+        childrenZeroAndTwoReport(children);
         IllegalStateException error = new IllegalStateException("boom");
 
         // when: task 11 threw on its last allowed attempt
-        DriverState.Step step = state.childDone("0.1", children[1].attemptId(), List.of(partial(10L),
-                new Piece.Hole(11L, "index 11", MAX_ATTEMPTS, Set.of(MEMBER_B, MEMBER_C), error), partial(12L)));
+        DriverState.Step step = report(children[1], partial(10L),
+                new Piece.Hole(11L, "index 11", MAX_ATTEMPTS, Set.of(MEMBER_B, MEMBER_C), error), partial(12L));
 
         // then: no retry; one failure, reported now, and the driver is ready
         Piece.Failed failed = new Piece.Failed(
@@ -327,18 +306,15 @@ class DriverStateTest {
     @Test
     void whenRetryFailsOnItsLastAttempt_thenTheFailureIsReportedAndTheResultOmitsTheTask() {
         // given: a retry on the second attempt of task 11
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
-        SubJobRecord first = state.childDone("0.1", children[1].attemptId(),
-                List.of(partial(10L), hole(11L, 2, Set.of(MEMBER_B)), partial(12L))).toDispatch().get(0);
+        SubJobRecord[] children = planChildren();
+        childrenZeroAndTwoReport(children);
+        SubJobRecord first = retryOfChildOne(children, partial(10L), hole(11L, 2, Set.of(MEMBER_B)), partial(12L));
         assertEquals(MAX_ATTEMPTS, first.taskAttempts());
 
         // when: the retry fails too
         IllegalArgumentException error = new IllegalArgumentException("bad input");
-        DriverState.Step step = state.childDone(first.path(), first.attemptId(),
-                List.of(new Piece.Hole(11L, "index 11", MAX_ATTEMPTS, Set.of(MEMBER_B, RETRY_TARGET), error)));
+        DriverState.Step step = report(first,
+                new Piece.Hole(11L, "index 11", MAX_ATTEMPTS, Set.of(MEMBER_B, RETRY_TARGET), error));
 
         // then
         Piece.Failed failed = new Piece.Failed(
@@ -350,22 +326,19 @@ class DriverStateTest {
     @Test
     void whenRetryIsMovedAndItsOldRunReports_thenTheOldReportIsIgnored() {
         // given: a retry whose member left, so it runs again elsewhere (run 2)
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
-        SubJobRecord retry = state.childDone("0.1", children[1].attemptId(),
-                List.of(hole(10L, 1, Set.of(MEMBER_B)))).toDispatch().get(0);
+        SubJobRecord[] children = planChildren();
+        childrenZeroAndTwoReport(children);
+        SubJobRecord retry = retryOfChildOne(children, hole(10L, 1, Set.of(MEMBER_B)));
         SubJobRecord moved = retry.reassigned(MEMBER_C, DRIVER, true, 3_000);
         assertTrue(state.replace(retry.path(), moved));
 
         // when
-        DriverState.Step stale = state.childDone(retry.path(), retry.attemptId(), List.of(partial(-1L)));
+        DriverState.Step stale = report(retry, partial(-1L));
 
         // then
         assertEquals(DriverState.Step.NOTHING, stale);
         assertEquals(List.of(moved), state.waiting());
-        assertTrue(state.childDone(retry.path(), moved.attemptId(), List.of(partial(10L))).ready());
+        assertTrue(report(moved, partial(10L)).ready());
         assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
     }
 
@@ -387,7 +360,7 @@ class DriverStateTest {
 
         // when: run 1 of the running child reports late, then run 2
         DriverState.Step stale = state.childDone("0.1", new AttemptId(2, 1), List.of(partial(-1L)));
-        DriverState.Step current = state.childDone("0.1", children[1].attemptId(), List.of(partial(10L)));
+        DriverState.Step current = report(children[1], partial(10L));
 
         // then
         assertEquals(DriverState.Step.NOTHING, stale);
@@ -416,8 +389,8 @@ class DriverStateTest {
         assertEquals(Set.of(children[2], retry), Set.copyOf(state.waiting()));
 
         // when: the running child and the retry report
-        assertFalse(state.childDone("0.2", children[2].attemptId(), List.of(partial(20L))).ready());
-        assertTrue(state.childDone(retry.path(), retry.attemptId(), List.of(partial(3L))).ready());
+        assertFalse(report(children[2], partial(20L)).ready());
+        assertTrue(report(retry, partial(3L)).ready());
 
         // then
         assertEquals(List.of(new Piece.Partial(List.of(2L, 3L, 10L, 20L))), state.combine(toList()));
@@ -443,9 +416,8 @@ class DriverStateTest {
     @Test
     void whenChildIsReplacedByANewerAttempt_thenWaitingShowsTheNewerOne() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L));
         SubJobRecord newer = children[2].reassigned(MEMBER_C, DRIVER, true, 2_000);
 
         // when
@@ -459,8 +431,7 @@ class DriverStateTest {
     @Test
     void whenReplacedByAnOlderAttempt_thenTheNewerIsKept() {
         // given: the driver knows run 2 of child 1
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
+        SubJobRecord[] children = planChildren();
         SubJobRecord newer = children[1].reassigned(MEMBER_C, DRIVER, true, 2_000);
         state.replace("0.1", newer);
 
@@ -475,9 +446,8 @@ class DriverStateTest {
     @Test
     void whenChildIsNotWaitedFor_thenReplaceRefuses() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L));
 
         // when / then: a child that reported, a path that is no child
         assertFalse(state.replace("0.0", children[0].reassigned(MEMBER_C, DRIVER, true, 2_000)));
@@ -488,34 +458,30 @@ class DriverStateTest {
     @Test
     void whenFinished_thenReplaceRefusesAndNothingIsWaitedFor() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
-        state.childDone("0.1", children[1].attemptId(), List.of(partial(10L)));
-        state.childDone("0.2", children[2].attemptId(), List.of(partial(20L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L));
+        report(children[1], partial(10L));
+        report(children[2], partial(20L));
 
         // when / then
         assertFalse(state.replace("0.1", children[1].reassigned(MEMBER_C, DRIVER, true, 2_000)));
         assertEquals(List.of(), state.waiting());
-        assertEquals(DriverState.Step.NOTHING,
-                state.childDone("0.1", children[1].attemptId(), List.of(partial(-1L))));
+        assertEquals(DriverState.Step.NOTHING, report(children[1], partial(-1L)));
     }
 
     @Test
     void whenAbandoned_thenItReactsToNothing() {
         // given
-        SubJobRecord[] children = plannedChildren();
-        state.planned(children);
-        state.childDone("0.0", children[0].attemptId(), List.of(partial(0L)));
+        SubJobRecord[] children = planChildren();
+        report(children[0], partial(0L));
 
         // when
         state.abandon();
 
         // then
         assertTrue(state.isFinished());
-        assertEquals(DriverState.Step.NOTHING,
-                state.childDone("0.1", children[1].attemptId(), List.of(hole(10L, 1, Set.of(MEMBER_B)))));
-        assertEquals(DriverState.Step.NOTHING, state.childDone("0.2", children[2].attemptId(), List.of(partial(20L))));
+        assertEquals(DriverState.Step.NOTHING, report(children[1], hole(10L, 1, Set.of(MEMBER_B))));
+        assertEquals(DriverState.Step.NOTHING, report(children[2], partial(20L)));
         assertFalse(state.replace("0.1", children[1].reassigned(MEMBER_C, DRIVER, true, 2_000)));
         assertEquals(List.of(), state.waiting());
         assertEquals(List.of(), placerCalls);
@@ -539,8 +505,7 @@ class DriverStateTest {
                 .slice(new IndexSlice(0, 30)).group(List.of(MEMBER_B)).assignee(MEMBER_B).reportTo(DRIVER)
                 .plan(2).leafSize(10).build();
         state.planned(new SubJobRecord[] {only});
-        DriverState.Step step = state.childDone("0.0", only.attemptId(),
-                List.of(partial(0L), hole(1L, 1, Set.of(MEMBER_B))));
+        DriverState.Step step = report(only, partial(0L), hole(1L, 1, Set.of(MEMBER_B)));
         assertFalse(step.ready());
 
         // when
@@ -549,6 +514,29 @@ class DriverStateTest {
         // then
         assertTrue(e.getMessage().startsWith("a hole left in a finished outcome: Hole[task=1, label=index 1"),
                 e.getMessage());
+    }
+
+    /** Plans {@link #plannedChildren()} and returns them. */
+    private SubJobRecord[] planChildren() {
+        SubJobRecord[] children = plannedChildren();
+        state.planned(children);
+        return children;
+    }
+
+    /** {@code child}, in the run the record is of, reports {@code pieces}. */
+    private DriverState.Step report(SubJobRecord child, Piece... pieces) {
+        return state.childDone(child.path(), child.attemptId(), List.of(pieces));
+    }
+
+    /** Children 0 and 2 report tasks 0 and 20, so only child 1 (tasks [10, 20)) is still awaited. */
+    private void childrenZeroAndTwoReport(SubJobRecord[] children) {
+        report(children[0], partial(0L));
+        report(children[2], partial(20L));
+    }
+
+    /** Child 1 reports {@code pieces}, one of which is a hole; returns the retry dispatched for it. */
+    private SubJobRecord retryOfChildOne(SubJobRecord[] children, Piece... pieces) {
+        return report(children[1], pieces).toDispatch().get(0);
     }
 
     /** Three leaves of [0, 10), [10, 20), [20, 30), planned by the driver's attempt 2. */

@@ -32,98 +32,70 @@ class WorkerPoolTest {
 
     @Test
     void whenPrioritiesDiffer_thenHigherPriorityRunsFirst() throws InterruptedException {
-        // given: the only worker is held
+        // given
         WorkerPool pool = startedPool(1);
-        CountDownLatch release = hold(pool);
-        CountDownLatch done = new CountDownLatch(4);
 
         // when
-        pool.submit("low", 0, record("low", done));
-        pool.submit("high", 5, record("high", done));
-        pool.submit("lowest", -3, record("lowest", done));
-        pool.submit("higher", 9, record("higher", done));
-        release.countDown();
+        List<String> order = runWhileHeld(pool, new Queued("low", 0, "low"), new Queued("high", 5, "high"),
+                new Queued("lowest", -3, "lowest"), new Queued("higher", 9, "higher"));
 
         // then
-        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("higher", "high", "low", "lowest"), List.copyOf(ran));
+        assertEquals(List.of("higher", "high", "low", "lowest"), order);
     }
 
     @Test
     void whenJobsShareAPriority_thenTheyTakeTurns() throws InterruptedException {
         // given
         WorkerPool pool = startedPool(1);
-        CountDownLatch release = hold(pool);
-        CountDownLatch done = new CountDownLatch(5);
 
         // when: job a queues three leaves, then job b two
-        pool.submit("a", 0, record("a1", done));
-        pool.submit("a", 0, record("a2", done));
-        pool.submit("a", 0, record("a3", done));
-        pool.submit("b", 0, record("b1", done));
-        pool.submit("b", 0, record("b2", done));
-        release.countDown();
+        List<String> order = runWhileHeld(pool, new Queued("a", 0, "a1"), new Queued("a", 0, "a2"),
+                new Queued("a", 0, "a3"), new Queued("b", 0, "b1"), new Queued("b", 0, "b2"));
 
         // then
-        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("a1", "b1", "a2", "b2", "a3"), List.copyOf(ran));
+        assertEquals(List.of("a1", "b1", "a2", "b2", "a3"), order);
     }
 
     @Test
     void whenANewJobArrivesBehindABacklog_thenItsFirstLeafRunsNext() throws InterruptedException {
-        // given: job a has run one leaf and queued three more
+        // given: job a has run one leaf
         WorkerPool pool = startedPool(1);
         CountDownLatch firstRan = new CountDownLatch(1);
         pool.submit("a", 0, record("a1", firstRan));
         assertTrue(firstRan.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        CountDownLatch release = hold(pool);
-        CountDownLatch done = new CountDownLatch(4);
-        pool.submit("a", 0, record("a2", done));
-        pool.submit("a", 0, record("a3", done));
-        pool.submit("a", 0, record("a4", done));
 
-        // when
-        pool.submit("b", 0, record("b1", done));
-        release.countDown();
+        // when: job a queues three more, then job b its first
+        List<String> order = runWhileHeld(pool, new Queued("a", 0, "a2"), new Queued("a", 0, "a3"),
+                new Queued("a", 0, "a4"), new Queued("b", 0, "b1"));
 
         // then: b's first leaf ranks 0, ahead of a's second, which ranks 1 (a's first took rank 0)
-        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("a1", "b1", "a2", "a3", "a4"), List.copyOf(ran));
+        assertEquals(List.of("a1", "b1", "a2", "a3", "a4"), order);
     }
 
     @Test
     void whenPriorityAndTurnTie_thenLeavesRunInArrivalOrder() throws InterruptedException {
         // given
         WorkerPool pool = startedPool(1);
-        CountDownLatch release = hold(pool);
-        CountDownLatch done = new CountDownLatch(3);
 
         // when: three jobs' first leaves
-        pool.submit("z", 1, record("z1", done));
-        pool.submit("x", 1, record("x1", done));
-        pool.submit("y", 1, record("y1", done));
-        release.countDown();
+        List<String> order = runWhileHeld(pool, new Queued("z", 1, "z1"), new Queued("x", 1, "x1"),
+                new Queued("y", 1, "y1"));
 
         // then
-        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("z1", "x1", "y1"), List.copyOf(ran));
+        assertEquals(List.of("z1", "x1", "y1"), order);
     }
 
     @Test
     void whenPriorityIsTheLowestInt_thenItRunsLast() throws InterruptedException {
         // given
         WorkerPool pool = startedPool(1);
-        CountDownLatch release = hold(pool);
-        CountDownLatch done = new CountDownLatch(2);
 
         // when
-        pool.submit("lowest", Integer.MIN_VALUE, record("lowest", done));
-        pool.submit("normal", 0, record("normal", done));
-        release.countDown();
+        List<String> order = runWhileHeld(pool, new Queued("lowest", Integer.MIN_VALUE, "lowest"),
+                new Queued("normal", 0, "normal"));
 
         // then
-        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(List.of("normal", "lowest"), List.copyOf(ran));
+        assertEquals(List.of("normal", "lowest"), order);
     }
 
     @Test
@@ -306,6 +278,25 @@ class WorkerPoolTest {
         WorkerPool pool = pool(threads);
         pool.start();
         return pool;
+    }
+
+    /** A leaf to queue: the job it is of, the job's priority, and the name it records when it runs. */
+    private record Queued(String job, int priority, String name) {
+    }
+
+    /**
+     * Holds the only worker of a started one-thread pool while it queues {@code leaves}, in the order
+     * given, then releases it; returns every name recorded once those leaves ran, in the order they ran.
+     */
+    private List<String> runWhileHeld(WorkerPool pool, Queued... leaves) throws InterruptedException {
+        CountDownLatch release = hold(pool);
+        CountDownLatch done = new CountDownLatch(leaves.length);
+        for (Queued leaf : leaves) {
+            pool.submit(leaf.job(), leaf.priority(), record(leaf.name(), done));
+        }
+        release.countDown();
+        assertTrue(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        return List.copyOf(ran);
     }
 
     /** Occupies one worker of a started pool until the returned latch is released. */

@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.store;
 
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.JobState;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,25 +66,13 @@ class ProcessorsTest {
         // given
         SubJobRecord running = LEAF.withState(SubJobState.RUNNING, EARLIER);
         SubJobRecord done = LEAF.committed(10, OUTCOME, EARLIER);
-        Map.Entry<SubJobKey, SubJobRecord> staleRun = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> otherAssignee = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> alreadyRunning = entry(running);
-        Map.Entry<SubJobKey, SubJobRecord> alreadyDone = entry(done);
-        Map.Entry<SubJobKey, SubJobRecord> missing = entry(null);
 
-        // when
-        new Processors.MarkRunning(new AttemptId(1, 1), A).process(staleRun);
-        new Processors.MarkRunning(CURRENT, B).process(otherAssignee);
-        new Processors.MarkRunning(CURRENT, A).process(alreadyRunning);
-        new Processors.MarkRunning(CURRENT, A).process(alreadyDone);
-        new Processors.MarkRunning(CURRENT, A).process(missing);
-
-        // then
-        assertSame(LEAF, staleRun.getValue());
-        assertSame(LEAF, otherAssignee.getValue());
-        assertSame(running, alreadyRunning.getValue());
-        assertSame(done, alreadyDone.getValue());
-        assertNull(missing.getValue());
+        // when / then: a stale run, another assignee, a record running already, one done, none at all
+        assertUnchanged(LEAF, new Processors.MarkRunning(new AttemptId(1, 1), A));
+        assertUnchanged(LEAF, new Processors.MarkRunning(CURRENT, B));
+        assertUnchanged(running, new Processors.MarkRunning(CURRENT, A));
+        assertUnchanged(done, new Processors.MarkRunning(CURRENT, A));
+        assertUnchanged(null, new Processors.MarkRunning(CURRENT, A));
     }
 
     @Test
@@ -216,22 +204,11 @@ class ProcessorsTest {
     void whenReassignExpectsAnotherAttemptOrTheChildIsDone_thenItReturnsTheRecordUnchanged() {
         // given
         SubJobRecord done = LEAF.committed(10, OUTCOME, EARLIER);
-        Map.Entry<SubJobKey, SubJobRecord> movedMeanwhile = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> finished = entry(done);
-        Map.Entry<SubJobKey, SubJobRecord> missing = entry(null);
 
-        // when
-        SubJobRecord stale = new Processors.Reassign(new AttemptId(1, 1), C, NEW_DRIVER).process(movedMeanwhile);
-        SubJobRecord ofDone = new Processors.Reassign(CURRENT, C, NEW_DRIVER).process(finished);
-        SubJobRecord ofMissing = new Processors.Reassign(CURRENT, C, NEW_DRIVER).process(missing);
-
-        // then
-        assertSame(LEAF, stale);
-        assertSame(LEAF, movedMeanwhile.getValue());
-        assertSame(done, ofDone);
-        assertSame(done, finished.getValue());
-        assertNull(ofMissing);
-        assertNull(missing.getValue());
+        // when / then: moved meanwhile (another attempt expected), done, missing
+        assertSame(LEAF, assertUnchanged(LEAF, new Processors.Reassign(new AttemptId(1, 1), C, NEW_DRIVER)));
+        assertSame(done, assertUnchanged(done, new Processors.Reassign(CURRENT, C, NEW_DRIVER)));
+        assertNull(assertUnchanged(null, new Processors.Reassign(CURRENT, C, NEW_DRIVER)));
     }
 
     @Test
@@ -255,27 +232,13 @@ class ProcessorsTest {
         // given
         SubJobRecord running = LEAF.withState(SubJobState.RUNNING, EARLIER);
         SubJobRecord done = LEAF.committed(10, OUTCOME, EARLIER);
-        Map.Entry<SubJobKey, SubJobRecord> started = entry(running);
-        Map.Entry<SubJobKey, SubJobRecord> finished = entry(done);
-        Map.Entry<SubJobKey, SubJobRecord> movedMeanwhile = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> notTheVictims = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> missing = entry(null);
 
-        // when
-        List<SubJobRecord> returned = new ArrayList<>();
-        returned.add(new Processors.Steal(CURRENT, A, B).process(started));
-        returned.add(new Processors.Steal(CURRENT, A, B).process(finished));
-        returned.add(new Processors.Steal(new AttemptId(1, 1), A, B).process(movedMeanwhile));
-        returned.add(new Processors.Steal(CURRENT, C, B).process(notTheVictims));
-        returned.add(new Processors.Steal(CURRENT, A, B).process(missing));
-
-        // then
-        assertEquals(Collections.nCopies(5, null), returned);
-        assertSame(running, started.getValue());
-        assertSame(done, finished.getValue());
-        assertSame(LEAF, movedMeanwhile.getValue());
-        assertSame(LEAF, notTheVictims.getValue());
-        assertNull(missing.getValue());
+        // when / then: started, finished, moved meanwhile, not the victim's, missing
+        assertNull(assertUnchanged(running, new Processors.Steal(CURRENT, A, B)));
+        assertNull(assertUnchanged(done, new Processors.Steal(CURRENT, A, B)));
+        assertNull(assertUnchanged(LEAF, new Processors.Steal(new AttemptId(1, 1), A, B)));
+        assertNull(assertUnchanged(LEAF, new Processors.Steal(CURRENT, C, B)));
+        assertNull(assertUnchanged(null, new Processors.Steal(CURRENT, A, B)));
     }
 
     @Test
@@ -299,19 +262,11 @@ class ProcessorsTest {
     void whenTheAttemptIsStaleOrTheDriverDone_thenSetChildrenChangesNothing() {
         // given
         SubJobRecord done = LEAF.committed(10, OUTCOME, EARLIER);
-        Map.Entry<SubJobKey, SubJobRecord> stale = entry(LEAF);
-        Map.Entry<SubJobKey, SubJobRecord> finished = entry(done);
-        Map.Entry<SubJobKey, SubJobRecord> missing = entry(null);
 
-        // when
-        new Processors.SetChildren(new AttemptId(1, 1), 7).process(stale);
-        new Processors.SetChildren(CURRENT, 7).process(finished);
-        new Processors.SetChildren(CURRENT, 7).process(missing);
-
-        // then
-        assertSame(LEAF, stale.getValue());
-        assertSame(done, finished.getValue());
-        assertNull(missing.getValue());
+        // when / then: a stale attempt, a driver done, no record
+        assertUnchanged(LEAF, new Processors.SetChildren(new AttemptId(1, 1), 7));
+        assertUnchanged(done, new Processors.SetChildren(CURRENT, 7));
+        assertUnchanged(null, new Processors.SetChildren(CURRENT, 7));
     }
 
     @Test
@@ -561,6 +516,17 @@ class ProcessorsTest {
         return new AbstractMap.SimpleEntry<>(record != null ? record.key() : LEAF.key(), record);
     }
 
+    /**
+     * Runs {@code processor} on an entry holding {@code record} ({@code null}: no record), asserts that
+     * the entry still holds that very record, and returns what the processor returned.
+     */
+    private static <R> R assertUnchanged(SubJobRecord record, EntryProcessor<SubJobKey, SubJobRecord, R> processor) {
+        Map.Entry<SubJobKey, SubJobRecord> entry = entry(record);
+        R returned = processor.process(entry);
+        assertSame(record, entry.getValue());
+        return returned;
+    }
+
     /** The written record equals {@code expected} but for its time, which lies within the call. */
     private static void assertWritten(SubJobRecord expected, SubJobRecord written, long before, long after) {
         assertTrue(written.updatedMillis() >= before && written.updatedMillis() <= after,
@@ -585,25 +551,12 @@ class ProcessorsTest {
     }
 
     /** An entry as a partition thread hands it over, recording the time-to-live it is given. */
-    private static final class TtlEntry<K, V> implements ExtendedMapEntry<K, V> {
-        private final K key;
-        private V value;
+    private static final class TtlEntry<K, V> extends AbstractMap.SimpleEntry<K, V> implements ExtendedMapEntry<K, V> {
         long ttlMillis = -1;
         int writes;
 
         TtlEntry(K key, V value) {
-            this.key = key;
-            this.value = value;
-        }
-
-        @Override
-        public K getKey() {
-            return key;
-        }
-
-        @Override
-        public V getValue() {
-            return value;
+            super(key, value);
         }
 
         @Override
@@ -619,10 +572,8 @@ class ProcessorsTest {
 
         @Override
         public V setValueWithoutChangingExpiryTime(V newValue) {
-            V old = value;
-            value = newValue;
             writes++;
-            return old;
+            return super.setValue(newValue);
         }
     }
 }
