@@ -201,8 +201,9 @@ final class DriverRun {
 
     /**
      * Looks at the current records of the children it has not heard from: picks up commits whose
-     * message was lost, and re-delegates children whose member left (or whose engine stopped).
-     * Called when a member leaves, and every few seconds by the watchdog.
+     * message was lost, re-delegates children whose member left (or whose engine stopped), and
+     * writes again, as a new attempt, a child whose record is gone. Called when a member leaves, and
+     * every few seconds by the watchdog.
      */
     void reconcile() {
         List<SubJobRecord> waiting = state.waiting();
@@ -215,20 +216,47 @@ final class DriverRun {
         }
         Map<SubJobKey, SubJobRecord> now = shared.maps().subjobs.getAll(keys);
         for (SubJobRecord known : waiting) {
-            SubJobRecord current = now.getOrDefault(known.key(), known);
+            SubJobRecord current = now.get(known.key());
+            if (current == null) {
+                current = recordLost(known);
+                if (current == null) {
+                    continue;
+                }
+            } else if (current.state() != SubJobState.DONE && !shared.placement().isLive(current.assignee())) {
+                current = reassign(current);
+            } else if (current.state() != SubJobState.DONE) {
+                state.replace(known.path(), current);
+                continue;
+            }
             if (current.state() == SubJobState.DONE) {
                 onChildDone(current.path(), current.attemptId(), current.outcome());
-            } else if (!shared.placement().isLive(current.assignee())) {
-                SubJobRecord moved = reassign(current);
-                if (moved.state() == SubJobState.DONE) {
-                    onChildDone(moved.path(), moved.attemptId(), moved.outcome());
-                } else if (state.replace(known.path(), moved)) {
-                    tree.dispatch(moved);
-                }
-            } else {
-                state.replace(known.path(), current);
+            } else if (state.replace(known.path(), current)) {
+                tree.dispatch(current);
             }
         }
+    }
+
+    /**
+     * A child's record is gone: it was written to the job's partition just before that
+     * partition's owner died, and its backup never arrived. Its member's commit is refused for
+     * want of a record, so the driver writes it again as a new attempt (the old one's late commits
+     * are refused as stale) and has it run again. Null while this driver's own plan may still be
+     * on its way, or when it cannot be written now (the next reconcile tries again).
+     */
+    private SubJobRecord recordLost(SubJobRecord known) {
+        if (!planWritten.isDone()) {
+            return null;
+        }
+        UUID target = shared.placement().pickMember(known.group(), self.group(), known.triedOn());
+        SubJobRecord again = known.reassigned(target, shared.localId(), true, shared.clock().getAsLong());
+        SubJobRecord raced = shared.maps().subjobs.putIfAbsent(again.key(), again);
+        if (raced != null) {
+            return raced;
+        }
+        LOG.info("Job {}: the record of {} {} was lost with a member; it runs again on {} (attempt {})",
+                self.jobId(), known.leaf() ? "leaf" : "sub-job", known.path(), target, again.attemptId());
+        shared.metrics().recovered();
+        return again;
     }
 
     private SubJobRecord reassign(SubJobRecord child) {
