@@ -109,29 +109,29 @@ public final class Job<T, R> {
 
     /** The fan-out set on the job, or 0 when it uses the grid's ({@code fanOut} in the node config, default 16). */
     public int fanOut() {
-        return spec.fanOut();
+        return spec.settings().fanOut();
     }
 
     /** The leaf size set on the job, or 0 when the grid chooses it from the job size and the cluster. */
     public int leafSize() {
-        return spec.leafSize();
+        return spec.settings().leafSize();
     }
 
     public int maxAttempts() {
-        return spec.maxAttempts();
+        return spec.settings().maxAttempts();
     }
 
     /** The job's timeout, or {@link Duration#ZERO} for none. */
     public Duration timeout() {
-        return Duration.ofMillis(spec.timeoutMillis());
+        return Duration.ofMillis(spec.settings().timeoutMillis());
     }
 
     public int priority() {
-        return spec.priority();
+        return spec.settings().priority();
     }
 
     public int tolerateFailures() {
-        return spec.tolerateFailures();
+        return spec.settings().tolerateFailures();
     }
 
     /**

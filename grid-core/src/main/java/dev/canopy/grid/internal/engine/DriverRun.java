@@ -53,7 +53,7 @@ final class DriverRun {
         this.job = job;
         this.self = self;
         this.persisted = persisted;
-        this.state = new DriverState(self, job.spec.source(), job.spec.maxAttempts(),
+        this.state = new DriverState(self, job.spec.source(), job.spec.settings().maxAttempts(),
                 triedOn -> shared.placement().pickMember(List.of(), self.group(), triedOn),
                 shared.localId(), shared.clock());
     }
@@ -74,7 +74,7 @@ final class DriverRun {
 
     /** Writes this sub-job's children and returns them to dispatch (or, with none, ready at once). */
     private DriverState.Step plan() {
-        Splitter splitter = shared.placement().splitter(job.spec.fanOut(), self.leafSize());
+        Splitter splitter = shared.placement().splitter(job.spec.settings().fanOut(), self.leafSize());
         List<Splitter.Child> plan = splitter.split(self.slice(), shared.placement().liveGroup(self.group()));
         long now = shared.clock().getAsLong();
         Map<SubJobKey, SubJobRecord> records = new LinkedHashMap<>();

@@ -114,7 +114,7 @@ final class HandOver {
                 LOG.debug("Could not move leaf {}/{} to {}; it stays here", leaf.jobId(), leaf.path(), to, e);
             }
             if (stolen == null) {
-                workers.submit(leaf.jobId(), run.job().spec.priority(), run);
+                workers.submit(leaf.jobId(), run.job().spec.settings().priority(), run);
                 continue;
             }
             stolenLeaves.incrementAndGet();

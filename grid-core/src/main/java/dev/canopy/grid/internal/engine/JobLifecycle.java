@@ -189,8 +189,8 @@ final class JobLifecycle {
     }
 
     private int leafSizeFor(JobSpec<?, ?> spec, long total) {
-        if (spec.leafSize() > 0) {
-            return spec.leafSize();
+        if (spec.settings().leafSize() > 0) {
+            return spec.settings().leafSize();
         }
         if (settings.leafSize() > 0) {
             return settings.leafSize();

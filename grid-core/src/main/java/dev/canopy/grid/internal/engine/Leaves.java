@@ -40,7 +40,7 @@ final class Leaves {
     }
 
     void queue(LeafRun run) {
-        workers.submit(run.job().jobId, run.job().spec.priority(), run);
+        workers.submit(run.job().jobId, run.job().spec.settings().priority(), run);
     }
 
     void started(LeafRun run) {

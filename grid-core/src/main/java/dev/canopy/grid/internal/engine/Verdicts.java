@@ -47,7 +47,7 @@ final class Verdicts {
                 first = first == null ? f : first;
             }
         }
-        if (first != null && failures.size() > job.spec.tolerateFailures()) {
+        if (first != null && failures.size() > job.spec.settings().tolerateFailures()) {
             ends.end(job.jobId, JobOutcome.failed(taskFailed(job, first), failures), true);
         } else {
             ends.end(job.jobId, JobOutcome.completed(result, failures), job.treeRecorded);
@@ -61,7 +61,7 @@ final class Verdicts {
             list.add(f.failure());
         }
         int count = maps.jobs.executeOnKey(job.jobId, new Processors.AddFailures(list, list.size()));
-        if (count > job.spec.tolerateFailures()) {
+        if (count > job.spec.settings().tolerateFailures()) {
             ends.end(job.jobId, JobOutcome.failed(taskFailed(job, failed.get(0)), list), true);
         }
     }

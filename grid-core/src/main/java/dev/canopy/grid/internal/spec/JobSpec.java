@@ -19,30 +19,6 @@ public record JobSpec<T, R>(JobSource<T> source, Reducer<T, R> reducer, Settings
         return settings.name();
     }
 
-    public int fanOut() {
-        return settings.fanOut();
-    }
-
-    public int leafSize() {
-        return settings.leafSize();
-    }
-
-    public int maxAttempts() {
-        return settings.maxAttempts();
-    }
-
-    public long timeoutMillis() {
-        return settings.timeoutMillis();
-    }
-
-    public int priority() {
-        return settings.priority();
-    }
-
-    public int tolerateFailures() {
-        return settings.tolerateFailures();
-    }
-
     /** Tasks in the job when known before it starts; -1 for a job over a whole map. */
     public long knownSize() {
         return source.knownSize();

@@ -29,7 +29,7 @@ public record JobRecord(String id, String name, JobState state, UUID submitter, 
 
     public static JobRecord submitted(String id, JobSpec<?, ?> spec, UUID submitter, long now) {
         return new JobRecord(id, spec.name(), JobState.SUBMITTED, submitter, null, now, 0, 0, spec.knownSize(),
-                spec.priority(), spec.timeoutMillis(), spec.tolerateFailures(), List.of(), 0, null, null);
+                spec.settings().priority(), spec.settings().timeoutMillis(), spec.settings().tolerateFailures(), List.of(), 0, null, null);
     }
 
     public JobRecord started(UUID driver, long total, long now) {
