@@ -80,9 +80,15 @@ public final class GridNode extends RecordsGrid {
         return begin(new GridNode(hz, config, false));
     }
 
+    /** Starts the engine first: it is refused on a member that runs one already, before anything listens. */
     private static GridNode begin(GridNode node) {
+        try {
+            node.engine.start();
+        } catch (RuntimeException e) {
+            node.access.close();
+            throw e;
+        }
         node.access.start();
-        node.engine.start();
         return node;
     }
 

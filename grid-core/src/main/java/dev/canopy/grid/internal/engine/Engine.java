@@ -102,7 +102,13 @@ public final class Engine implements MemberEngine {
 
     /** Joins the grid: registers on the instance (one engine per member), then starts listening and working. */
     public void start() {
-        MemberEngine.register(hz, this);
+        try {
+            MemberEngine.register(hz, this);
+        } catch (IllegalStateException e) {
+            timer.shutdownNow();
+            driverPool.shutdownNow();
+            throw e;
+        }
         access.watch().onJobEnded(jobs::ended);
         membershipRegistration = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
