@@ -9,29 +9,15 @@ import dev.canopy.grid.TaskFailure;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A handle reading the job's records on demand; its future is completed by {@link ResultWatch}. */
-final class JobHandleImpl<R> implements JobHandle<R> {
-
-    private final JobId id;
-    private final JobListings listings;
-    private final JobEnds ends;
-    private final JobFuture<R> result;
-
-    JobHandleImpl(JobId id, JobListings listings, JobEnds ends, JobFuture<R> result) {
-        this.id = id;
-        this.listings = listings;
-        this.ends = ends;
-        this.result = result;
-    }
-
-    @Override
-    public JobId id() {
-        return id;
-    }
+/**
+ * A handle reading the job's records on demand; its future is completed by {@link ResultWatch}.
+ * Handles of one job are interchangeable, so two are equal when they watch the same job.
+ */
+record JobHandleImpl<R>(JobId id, JobListings listings, JobEnds ends, JobFuture<R> future) implements JobHandle<R> {
 
     @Override
     public CompletableFuture<R> result() {
-        return result;
+        return future;
     }
 
     @Override
@@ -52,6 +38,16 @@ final class JobHandleImpl<R> implements JobHandle<R> {
     @Override
     public boolean cancel() {
         return ends.cancel(id.toString());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobHandleImpl<?> other && other.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class Engine implements MemberEngine {
         Leaves leaves = new Leaves(shared, workers, timer);
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);
-        this.lifecycle = new JobLifecycle(shared, tree, access.ends(), settings, timer);
+        this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
         this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool);
     }
 

@@ -1,10 +1,8 @@
 package dev.canopy.grid.internal.engine;
 
-import dev.canopy.grid.internal.access.JobEnds;
 import dev.canopy.grid.internal.placement.Splitter;
 import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
-import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
@@ -18,37 +16,25 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Starting jobs: takes the top-driver role for a job (when it is submitted here, or when its
  * driver left), plans and drives its root, and arms its timeout. How a job ends is
  * {@link Verdicts}'s.
  *
- * <p>What it writes: a new job's record (with its spec), the record's top driver when it takes a
- * job over, and the result of a job whose timeout ran out (through {@link JobEnds}).
+ * <p>What it writes: a new job's record (with its spec), and the record's top driver when it takes
+ * a job over; a job whose timeout runs out is ended by {@link Verdicts}.
  *
  * <p>Threads: new jobs arrive on Hazelcast's {@code canopy.control} executor threads or the
  * submitting thread; takeovers run on the driver pool; retries and timeouts on the engine's timer.
+ *
+ * @param defaultLeafSize the node's leaf size, for jobs that set none; 0 chooses it from the job
+ *                        size and the grid's workers
  */
-final class JobLifecycle {
+record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExecutorService timer) {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
     private static final int MAX_DRIVE_ATTEMPTS = 3;
-
-    private final Shared shared;
-    private final Tree tree;
-    private final JobEnds ends;
-    private final EngineSettings settings;
-    private final ScheduledExecutorService timer;
-
-    JobLifecycle(Shared shared, Tree tree, JobEnds ends, EngineSettings settings, ScheduledExecutorService timer) {
-        this.shared = shared;
-        this.tree = tree;
-        this.ends = ends;
-        this.settings = settings;
-        this.timer = timer;
-    }
 
     /**
      * A new job arrived at the owner of its partition: write its record with its spec (already
@@ -174,11 +160,7 @@ final class JobLifecycle {
             return;
         }
         long delay = Math.max(0, record.submittedMillis() + record.timeoutMillis() - shared.clock().getAsLong());
-        timer.schedule(() -> {
-            TimeoutException cause = new TimeoutException("job " + record.id() + " ('" + record.name()
-                    + "') ran longer than its timeout of " + record.timeoutMillis() + " ms");
-            ends.terminate(record.id(), JobOutcome.cancelled(cause));
-        }, delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> shared.verdicts().timedOut(record), delay, TimeUnit.MILLISECONDS);
     }
 
     /** Tasks in the job: known from the spec, or the map's size for a job over a whole map. */
@@ -192,8 +174,8 @@ final class JobLifecycle {
         if (spec.settings().leafSize() > 0) {
             return spec.settings().leafSize();
         }
-        if (settings.leafSize() > 0) {
-            return settings.leafSize();
+        if (defaultLeafSize > 0) {
+            return defaultLeafSize;
         }
         int threads = 0;
         for (UUID member : shared.placement().liveGroup(List.of())) {

@@ -6,6 +6,7 @@ import dev.canopy.grid.internal.access.Failures;
 import dev.canopy.grid.internal.access.JobEnds;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
+import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How a job's run on this member ends it: completed with its root's combined outcome, or failed
@@ -64,6 +66,13 @@ final class Verdicts {
         if (count > job.spec.settings().tolerateFailures()) {
             ends.end(job.jobId, JobOutcome.failed(taskFailed(job, failed.get(0)), list), true);
         }
+    }
+
+    /** The job ran longer than its timeout: it is cancelled, with a {@link TimeoutException} as the cause. */
+    void timedOut(JobRecord record) {
+        TimeoutException cause = new TimeoutException("job " + record.id() + " ('" + record.name()
+                + "') ran longer than its timeout of " + record.timeoutMillis() + " ms");
+        ends.terminate(record.id(), JobOutcome.cancelled(cause));
     }
 
     void reducerFailed(LocalJob job, Throwable error) {
