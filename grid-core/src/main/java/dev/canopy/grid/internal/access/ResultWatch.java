@@ -3,6 +3,7 @@ package dev.canopy.grid.internal.access;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.canopy.grid.JobState;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
 import org.slf4j.Logger;
@@ -115,7 +116,7 @@ public final class ResultWatch {
         List<JobFuture<Object>> futures = waiting.remove(id);
         if (futures != null) {
             for (JobFuture<Object> f : futures) {
-                if (outcome.state() == dev.canopy.grid.JobState.COMPLETED) {
+                if (outcome.state() == JobState.COMPLETED) {
                     f.complete(outcome.result());
                 } else {
                     f.completeExceptionally(Failures.toUser(id, outcome));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Runs one leaf on a worker thread: every task of its slice in order, accumulating results with
@@ -243,7 +244,7 @@ final class LeafRun implements Runnable {
     }
 
     /** Reads the leaf's data from its map; a failure means the leaf runs again later, not a task failure. */
-    private static <V> V read(JobSource.EntrySource<Object> source, java.util.function.Supplier<V> reading) {
+    private static <V> V read(JobSource.EntrySource<Object> source, Supplier<V> reading) {
         try {
             return reading.get();
         } catch (RuntimeException e) {
