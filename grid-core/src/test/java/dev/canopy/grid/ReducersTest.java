@@ -81,4 +81,47 @@ class ReducersTest {
         Reducer<Long, Long> product = roundTrip(Reducers.<Long, Long>of(() -> 1L, (acc, v) -> acc * v, (a, b) -> a * b));
         assertEquals(120L, reduceInTwoHalves(product, List.of(1L, 2L, 3L, 4L, 5L)));
     }
+
+    /**
+     * combine(combine(a, b), c) equals combine(a, combine(b, c)) for partials a, b, c made from
+     * {@code values} cut in three: the tree decides how partials are grouped, so every reducer must
+     * give the same result for every grouping. Partials are made afresh for each side, since
+     * reducers may combine into the values they are given.
+     */
+    private static <T, R> void assertAssociative(Reducer<T, R> reducer, List<T> values) {
+        int third = values.size() / 3;
+        List<List<T>> parts = List.of(values.subList(0, third), values.subList(third, 2 * third),
+                values.subList(2 * third, values.size()));
+        R leftFirst = reducer.combine(reducer.combine(partial(reducer, parts.get(0)), partial(reducer, parts.get(1))),
+                partial(reducer, parts.get(2)));
+        R rightFirst = reducer.combine(partial(reducer, parts.get(0)),
+                reducer.combine(partial(reducer, parts.get(1)), partial(reducer, parts.get(2))));
+        assertEquals(leftFirst, rightFirst, "(a+b)+c against a+(b+c)");
+        assertEquals(partial(reducer, values), leftFirst, "the grouped result against one pass over every value");
+    }
+
+    private static <T, R> R partial(Reducer<T, R> reducer, List<T> values) {
+        R acc = reducer.identity();
+        for (T v : values) {
+            acc = reducer.accumulate(acc, v);
+        }
+        return acc;
+    }
+
+    @Test
+    void whenPartialsAreGroupedEitherWay_thenEveryShippedReducerGivesTheSameResult() {
+        List<Integer> numbers = List.of(7, -3, 12, 5, 0, 41, -8, 19, 3, 3, 27, -1);
+        assertAssociative(Reducers.<Integer>sumLong(), numbers);
+        assertAssociative(Reducers.<Integer>count(), numbers);
+        assertAssociative(Reducers.<Integer>toList(), numbers);
+        assertAssociative(Reducers.<Integer>min(), numbers);
+        assertAssociative(Reducers.<Integer>max(), numbers);
+        assertAssociative(Reducers.min((java.util.Comparator<Integer> & java.io.Serializable) (a, b) -> b - a), numbers);
+        assertAssociative(Reducers.max((java.util.Comparator<Integer> & java.io.Serializable) (a, b) -> b - a), numbers);
+        List<Map<String, Long>> words = List.of(Map.of("a", 1L, "b", 2L), Map.of("b", 5L), Map.of("c", 1L, "a", 4L),
+                Map.of("a", 1L), Map.of("d", 9L, "b", 1L), Map.of("c", 3L));
+        assertAssociative(Reducers.<String, Long>toMap(Long::sum), words);
+        assertAssociative(Reducers.<Long, Long>of(() -> 0L, (acc, v) -> acc + v, Long::sum),
+                List.of(4L, 8L, 15L, 16L, 23L, 42L));
+    }
 }
