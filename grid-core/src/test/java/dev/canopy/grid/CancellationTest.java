@@ -68,6 +68,25 @@ class CancellationTest extends GridTestSupport {
     }
 
     @Test
+    void whenRunningJobIsCancelled_thenItsProgressShowsNothingRunning() {
+        // given: a long job whose tasks are running, as its progress shows
+        GridNode submitter = startCluster(2).get(0);
+        String run = newRunId();
+        JobHandle<Long> handle = startLongJob(submitter, run);
+        awaitTrue("the job's progress to show running tasks", () -> handle.progress().running() > 0);
+
+        // when
+        assertTrue(handle.cancel(), "cancel() of a running job");
+
+        // then: at once, and after the job's records have settled
+        assertEquals(0, handle.progress().running(), "running tasks right after the cancel");
+        awaitTasksObservedCancellation(run);
+        awaitTrue("the job record to be finished", () -> submitter.jobs().stream()
+                .anyMatch(info -> info.id().equals(handle.id()) && info.state() == JobState.CANCELLED));
+        assertEquals(0, handle.progress().running(), "running tasks once the records settled");
+    }
+
+    @Test
     void whenCancelledAgain_thenSecondCancelReturnsFalse() {
         // given: a cancelled job
         GridNode submitter = startCluster(2).get(0);
