@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
+import dev.canopy.grid.internal.access.AsyncCallbacks;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,9 +47,28 @@ public final class TestCluster implements AutoCloseable {
     /** Members killed, or whose node was closed: they no longer take part. */
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
 
-    /** A cluster named {@code namePrefix-<random uuid>}, so no two tests ever share one. */
+    /** True while this cluster holds Canopy's async-callback pool (see {@link #TestCluster(String, boolean)}). */
+    private boolean tunesAsyncCallbacks;
+
+    /**
+     * A cluster named {@code namePrefix-<random uuid>}, so no two tests ever share one, whose
+     * members stand for nodes Canopy starts itself: like {@code GridNode.start}, it takes Canopy's
+     * JVM-wide async-callback pool until it closes.
+     */
     public TestCluster(String namePrefix) {
+        this(namePrefix, true);
+    }
+
+    /**
+     * {@code asStartedNodes} false: the members stand for a service's own Hazelcast with nodes
+     * attached, which leave JVM-wide settings alone.
+     */
+    public TestCluster(String namePrefix, boolean asStartedNodes) {
         this.clusterName = namePrefix + "-" + UUID.randomUUID();
+        if (asStartedNodes) {
+            AsyncCallbacks.acquire();
+            tunesAsyncCallbacks = true;
+        }
     }
 
     // ------------------------------------------------------------------------------------ members
@@ -239,6 +259,10 @@ public final class TestCluster implements AutoCloseable {
             byId.clear();
             gone.clear();
             factory.terminateAll();
+            if (tunesAsyncCallbacks) {
+                tunesAsyncCallbacks = false;
+                AsyncCallbacks.release();
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.map.IMap;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridNode;
-import dev.canopy.grid.GridTestSupport;
+import dev.canopy.grid.Await;
+import dev.canopy.grid.TestCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,10 +30,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * On machines where the common ForkJoinPool has one thread, Hazelcast's async completions run on
  * a few reused threads of Canopy's pool, not on a new thread each (see {@link AsyncCallbacks}); but
  * only for nodes Canopy starts itself: a node attached to a service's own Hazelcast changes nothing
- * JVM-wide.
+ * JVM-wide. It runs no other cluster: the test clusters take the pool themselves, as started nodes.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class AsyncCallbacksTest extends GridTestSupport {
+class AsyncCallbacksTest {
 
     @Test
     void whenCommonPoolHasOneThread_thenHazelcastCompletesAsyncCallsOnReusedThreads() throws IOException {
@@ -42,7 +43,7 @@ class AsyncCallbacksTest extends GridTestSupport {
         Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
         Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
         try (GridNode node = GridNode.start(loopbackConfig())) {
-            IMap<String, String> map = node.hazelcast().getMap("callbacks-" + newRunId());
+            IMap<String, String> map = node.hazelcast().getMap("callbacks-" + UUID.randomUUID());
 
             // when: a hundred async writes, each observed by a callback registered before it completes
             for (int i = 0; i < 100; i++) {
@@ -51,7 +52,7 @@ class AsyncCallbacksTest extends GridTestSupport {
                     callbackThreads.add(Thread.currentThread().getName());
                     written.complete(null);
                 });
-                await(written);
+                Await.awaitResult(written, Await.WAIT);
             }
         }
 
@@ -80,15 +81,18 @@ class AsyncCallbacksTest extends GridTestSupport {
 
     @Test
     void whenNodeIsAttachedToAServicesHazelcast_thenNoJvmWideSettingChanges() {
-        // given: Hazelcast's async executor before any Canopy node
-        Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
+        // given: Hazelcast's async executor before any Canopy node, and members a service started itself
+        try (TestCluster service = new TestCluster("callbacks-service", false)) {
+            Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
 
-        // when: nodes attach to members the test (as a service would) started itself
-        List<GridNode> nodes = startCluster(2);
+            // when: nodes attach to them
+            List<GridNode> nodes = service.start(2, () -> service.startMember(GridConfig.defaults().workerThreads(2)));
 
-        // then: the executor is the same, and Canopy's pool is not installed
-        assertSame(before, ConcurrencyUtil.getDefaultAsyncExecutor(), "Hazelcast's async executor");
-        assertFalse(AsyncCallbacks.isInstalled(), "Canopy's callback pool installed by " + nodes.size() + " attached nodes");
+            // then: the executor is the same, and Canopy's pool is not installed
+            assertSame(before, ConcurrencyUtil.getDefaultAsyncExecutor(), "Hazelcast's async executor");
+            assertFalse(AsyncCallbacks.isInstalled(),
+                    "Canopy's callback pool installed by " + nodes.size() + " attached nodes");
+        }
     }
 
     /** A standalone member on loopback, alone in a cluster of its own, on a free port. */
