@@ -116,7 +116,7 @@ final class JobListings {
         // one aggregation over the one partition that holds the job's tree
         ProgressAggregator.Sums sums = maps.subjobs.aggregate(new ProgressAggregator(),
                 Predicates.partitionPredicate(r.id(), new Processors.OfJob(r.id())));
-        JobProgress live = Progress.of(r, sums).progress();
+        JobProgress live = Progress.of(r, sums);
         if (outcome == null) {
             return live;
         }

@@ -12,15 +12,11 @@ public final class Progress {
     private Progress() {
     }
 
-    /** A running job's progress, and how many of its leaves have not committed yet. */
-    public record Live(JobProgress progress, int unsettledLeaves) {
-    }
-
     /** The progress the tree's records show now. */
-    public static Live of(JobRecord r, ProgressAggregator.Sums sums) {
+    public static JobProgress of(JobRecord r, ProgressAggregator.Sums sums) {
         long total = r.total() >= 0 ? r.total() : sums.leafTasks();
-        return new Live(new JobProgress(total, sums.done() + r.failureCount(), r.failureCount(), sums.retried(),
-                sums.running(), sums.depth(), sums.leaves()), sums.unsettled());
+        return new JobProgress(total, sums.done() + r.failureCount(), r.failureCount(), sums.retried(),
+                sums.running(), sums.depth(), sums.leaves());
     }
 
     /**
@@ -28,7 +24,7 @@ public final class Progress {
      * the tree had no record: the job ran as its root's single leaf).
      */
     public static JobProgress finalProgress(JobRecord r, ProgressAggregator.Sums sums, boolean completed) {
-        JobProgress live = sums != null ? of(r, sums).progress()
+        JobProgress live = sums != null ? of(r, sums)
                 : new JobProgress(r.total(), r.failureCount(), r.failureCount(), 0, 0, 1, 1);
         return completed ? completed(live) : stopped(live);
     }
