@@ -19,9 +19,11 @@ import static dev.canopy.grid.internal.config.ConfigType.BOOLEAN;
 import static dev.canopy.grid.internal.config.ConfigType.DURATION;
 import static dev.canopy.grid.internal.config.ConfigType.INT;
 import static dev.canopy.grid.internal.config.ConfigType.STRING;
+import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
 import static dev.canopy.grid.internal.config.Validator.anyBoolean;
 import static dev.canopy.grid.internal.config.Validator.atLeast;
 import static dev.canopy.grid.internal.config.Validator.between;
+import static dev.canopy.grid.internal.config.Validator.hostNames;
 import static dev.canopy.grid.internal.config.Validator.nonBlank;
 import static dev.canopy.grid.internal.config.Validator.positive;
 
@@ -85,15 +87,31 @@ public final class GridConfig {
             "bin/grid node serves its status page, JSON API and Prometheus /metrics over HTTP on bindAddress; an embedded GridNode never does.");
     private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
             "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
+    private static final ConfigKey<List<String>> HTTP_HOSTS = ConfigKey.of("httpHosts", STRING_LIST, List.of(),
+            hostNames(),
+            "Host names the HTTP status server answers to besides bindAddress, localhost and loopback addresses; a request naming any other Host is refused, which stops DNS rebinding.");
     private static final ConfigKey<Boolean> METRICS_ENABLED = ConfigKey.of("metricsEnabled", BOOLEAN, true,
             anyBoolean(),
             "Collect and export metrics on jobs, tasks and workers.");
+    private static final ConfigKey<Integer> METRICS_JOB_NAMES = ConfigKey.of("metricsJobNames", INT, 100,
+            between(0, 10_000),
+            "Most job names that per-job meters are tagged with at once; jobs of further names are counted under job=\"other\".");
+    private static final ConfigKey<Duration> METRICS_JOB_EXPIRY = ConfigKey.of("metricsJobExpiry", DURATION,
+            Duration.ofMinutes(10), positive(),
+            "How long the per-job meters of a job name stay after the last job of that name ended.");
+    private static final ConfigKey<Integer> MAX_RESULT_BYTES = ConfigKey.of("maxResultBytes", INT, 64 << 20,
+            atLeast(1024),
+            "Largest serialized partial or result, in bytes, a job may produce; past it the job fails naming the size and the sub-job.");
+    private static final ConfigKey<Duration> CANCEL_GRACE = ConfigKey.of("cancelGrace", DURATION,
+            Duration.ofSeconds(10), positive(),
+            "How long a task of a cancelled or timed-out job may ignore its interrupt before its worker thread is abandoned and replaced.");
 
     /** Every key, in the order of the reference; the README test reads it. */
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, HTTP_ENABLED, HTTP_PORT, METRICS_ENABLED);
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
+            METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
 
@@ -345,6 +363,57 @@ public final class GridConfig {
 
     public GridConfig metricsEnabled(boolean metricsEnabled) {
         values.set(METRICS_ENABLED, metricsEnabled);
+        return this;
+    }
+
+    /** Host names the status server accepts in a request's {@code Host} header, besides its own address and loopback. */
+    public List<String> httpHosts() {
+        return values.get(HTTP_HOSTS);
+    }
+
+    public GridConfig httpHosts(List<String> httpHosts) {
+        values.set(HTTP_HOSTS, List.copyOf(Objects.requireNonNull(httpHosts,
+                "httpHosts must not be null: pass an empty list for none")));
+        return this;
+    }
+
+    /** Cap on the job names that per-job meters carry; jobs past it share {@code job="other"}. */
+    public int metricsJobNames() {
+        return values.get(METRICS_JOB_NAMES);
+    }
+
+    public GridConfig metricsJobNames(int metricsJobNames) {
+        values.set(METRICS_JOB_NAMES, metricsJobNames);
+        return this;
+    }
+
+    /** How long a job name's per-job meters outlive the last job of that name. */
+    public Duration metricsJobExpiry() {
+        return values.get(METRICS_JOB_EXPIRY);
+    }
+
+    public GridConfig metricsJobExpiry(Duration metricsJobExpiry) {
+        values.set(METRICS_JOB_EXPIRY, metricsJobExpiry);
+        return this;
+    }
+
+    /** Largest serialized partial or result a job may produce, in bytes. */
+    public int maxResultBytes() {
+        return values.get(MAX_RESULT_BYTES);
+    }
+
+    public GridConfig maxResultBytes(int maxResultBytes) {
+        values.set(MAX_RESULT_BYTES, maxResultBytes);
+        return this;
+    }
+
+    /** How long a cancelled job's task may ignore its interrupt before its worker thread is replaced. */
+    public Duration cancelGrace() {
+        return values.get(CANCEL_GRACE);
+    }
+
+    public GridConfig cancelGrace(Duration cancelGrace) {
+        values.set(CANCEL_GRACE, cancelGrace);
         return this;
     }
 }

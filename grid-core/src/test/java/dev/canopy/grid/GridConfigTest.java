@@ -53,6 +53,11 @@ class GridConfigTest {
         assertTrue(config.httpEnabled());
         assertEquals(8080, config.httpPort());
         assertTrue(config.metricsEnabled());
+        assertEquals(64 << 20, config.maxResultBytes());
+        assertEquals(Duration.ofSeconds(10), config.cancelGrace());
+        assertEquals(List.of(), config.httpHosts());
+        assertEquals(100, config.metricsJobNames());
+        assertEquals(Duration.ofMinutes(10), config.metricsJobExpiry());
     }
 
     @Test
@@ -66,7 +71,9 @@ class GridConfigTest {
                 .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).tuneAsyncCallbacks(false)
                 .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
-                .httpEnabled(false).httpPort(0).metricsEnabled(false);
+                .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2))
+                .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).metricsEnabled(false)
+                .metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
 
         // then
         assertSame(config, returned);
@@ -84,6 +91,11 @@ class GridConfigTest {
                 rejects(c -> c.workerThreads(1025), "workerThreads must be an integer from 1 to 1024 but was 1025"),
                 rejects(c -> c.leafSize(-1), "leafSize must be an integer >= 0 but was -1"),
                 rejects(c -> c.httpPort(-1), "httpPort must be an integer from 0 to 65535 but was -1"),
+                rejects(c -> c.maxResultBytes(1023), "maxResultBytes must be an integer >= 1024 but was 1023"),
+                rejects(c -> c.cancelGrace(Duration.ZERO), "cancelGrace must be a duration > 0 but was 0s"),
+                rejects(c -> c.metricsJobNames(-1), "metricsJobNames must be an integer from 0 to 10000 but was -1"),
+                rejects(c -> c.httpHosts(List.of("evil.example:8080")), "httpHosts must be a list of host names or "
+                        + "addresses without ports (\"grid.example.com\", \"10.0.0.5\", \"[::1]\") but was [\"evil.example:8080\"]"),
                 rejects(c -> c.clusterName(" "), "clusterName must be a non-blank string but was \" \""),
                 rejects(c -> c.clusterName(null), "clusterName must be a non-blank string but was null"),
                 rejects(c -> c.bindAddress(""), "bindAddress must be a non-blank string but was \"\""),
@@ -147,8 +159,9 @@ class GridConfigTest {
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
-                "maxNoHeartbeat",
-                "httpEnabled", "httpPort", "metricsEnabled"), List.copyOf(map.keySet()));
+                "maxNoHeartbeat", "maxResultBytes", "cancelGrace",
+                "httpEnabled", "httpPort", "httpHosts", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
+                List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
         assertEquals(Duration.ofHours(1), map.get("resultTtl"));
         assertThrows(UnsupportedOperationException.class, () -> map.put("fanOut", 3));
@@ -165,7 +178,8 @@ class GridConfigTest {
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
                 + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
-                + "heartbeatInterval=1s, maxNoHeartbeat=8s, httpEnabled=true, httpPort=8080, metricsEnabled=true}",
+                + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, httpEnabled=true, "
+                + "httpPort=8080, httpHosts=[], metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
                 text);
     }
 
@@ -223,9 +237,14 @@ class GridConfigTest {
                 resultTtl: 5m
                 heartbeatInterval: 500ms
                 maxNoHeartbeat: PT3S
+                maxResultBytes: 4096
+                cancelGrace: 2s
                 httpEnabled: false
                 httpPort: 0
+                httpHosts: [grid.example.com, "[::1]"]
                 metricsEnabled: false
+                metricsJobNames: 5
+                metricsJobExpiry: 1m
                 """);
 
         // when
@@ -291,7 +310,8 @@ class GridConfigTest {
         ConfigChecks.assertOneLine(e);
         assertTrue(e.getMessage().startsWith(file + ": key 'fanout' is unknown (value 4): did you mean 'fanOut'? "
                 + "known keys are clusterName, bindAddress, port,"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("httpPort, metricsEnabled"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+                e.getMessage());
     }
 
     @ParameterizedTest
@@ -330,8 +350,8 @@ class GridConfigTest {
         return Stream.of(
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
-                        + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, httpEnabled, "
-                        + "httpPort, metricsEnabled"),
+                        + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
+                        + "cancelGrace, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
                 cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
@@ -492,6 +512,9 @@ class GridConfigTest {
                 Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("tuneAsyncCallbacks", false),
                 Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
-                Map.entry("httpEnabled", false), Map.entry("httpPort", 0), Map.entry("metricsEnabled", false));
+                Map.entry("maxResultBytes", 4096), Map.entry("cancelGrace", Duration.ofSeconds(2)),
+                Map.entry("httpEnabled", false), Map.entry("httpPort", 0),
+                Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("metricsEnabled", false),
+                Map.entry("metricsJobNames", 5), Map.entry("metricsJobExpiry", Duration.ofMinutes(1)));
     }
 }

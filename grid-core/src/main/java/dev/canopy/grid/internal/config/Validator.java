@@ -42,6 +42,12 @@ public record Validator<T>(String description, Predicate<? super T> rule) {
                 v -> !v.isEmpty() && v.stream().allMatch(a -> a != null && !a.isBlank()));
     }
 
+    /** Host names, IPv4 addresses or bracketed IPv6 addresses, possibly none: no ports, no paths. */
+    public static Validator<List<String>> hostNames() {
+        return new Validator<>("a list of host names or addresses without ports (\"grid.example.com\", \"10.0.0.5\", \"[::1]\")",
+                v -> v.stream().allMatch(h -> h != null && (h.matches("[A-Za-z0-9.-]+") || h.matches("\\[[0-9A-Fa-f:.]+]"))));
+    }
+
     public boolean accepts(T value) {
         return value != null && rule.test(value);
     }
