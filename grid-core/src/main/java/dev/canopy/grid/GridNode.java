@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A Canopy node: a Hazelcast member that runs tasks and drives jobs. Start a new member with
@@ -108,6 +110,28 @@ public final class GridNode extends RecordsGrid {
      */
     public MeterRegistry meterRegistry() {
         return registry;
+    }
+
+    /**
+     * The error that left this member unfit to go on, if one did: a task ran it out of memory (its
+     * heap, metaspace, direct memory or native threads; an {@link OutOfMemoryError} that exhausted
+     * nothing, such as a too-large array, is only the task's failure). The task itself fails like
+     * any other and is retried elsewhere. The node keeps running: an embedded node never ends its
+     * host's JVM; the host decides, here or through {@link #onFatalError}. {@code bin/grid node}
+     * stops its JVM cleanly, so its work is recovered by the other members.
+     */
+    public Optional<Throwable> fatalError() {
+        return engine.fatalError();
+    }
+
+    /**
+     * Runs {@code action} once, on the thread that met the error, when a task's error leaves this
+     * member unfit to go on (see {@link #fatalError()}); at once when it did already. The action
+     * should be short: hand anything slow (such as closing this node) to another thread.
+     */
+    public GridNode onFatalError(Consumer<? super Throwable> action) {
+        engine.onFatalError(Objects.requireNonNull(action, "action must not be null: pass what to do on a fatal error"));
+        return this;
     }
 
     /** This member's id, as used in {@link Topology} and {@link JobInfo#topDriver()}. */

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Prints {@code canopy node ready: member <uuid> at <host:port> (cluster '<name>')} on standard
  * output once the member has joined: scripts and tests wait for that line. A configuration that
  * cannot be used prints one line naming the file, key, value and what is allowed, and exits with 2.
+ *
+ * <p>When a task leaves the member unfit to go on (it ran the JVM out of memory: see
+ * {@link GridNode#fatalError()}), the node stops its JVM cleanly, through the same graceful close,
+ * and exits with {@value #FATAL_EXIT}: a process manager restarts it with a fresh heap, and the
+ * other members recover its work.
  */
 @Command(name = NodeCommand.NAME, mixinStandardHelpOptions = true,
         description = {"Runs a Canopy node until SIGTERM or Ctrl-C; a clean stop hands its work over.",
@@ -37,6 +42,8 @@ final class NodeCommand implements Callable<Integer> {
     static final String NAME = "node";
     static final String READY = "canopy node ready:";
     static final long STOP_TIMEOUT_SECONDS = 45;
+    /** The exit code after a task left the member unfit to go on. */
+    static final int FATAL_EXIT = 3;
     /** Ports tried from httpPort upward before the node gives up serving HTTP. */
     static final int HTTP_PORT_ATTEMPTS = 20;
 
@@ -82,6 +89,7 @@ final class NodeCommand implements Callable<Integer> {
         StatusServer http = startStatusServer(node, gridConfig, prometheus);
         Stopper stopper = new Stopper(node, http, prometheus);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper, "canopy-node-stop"));
+        node.onFatalError(NodeCommand::exitOnFatalError);
 
         Address address = node.hazelcast().getCluster().getLocalMember().getAddress();
         String where = address.getHost() + ":" + address.getPort();
@@ -103,6 +111,15 @@ final class NodeCommand implements Callable<Integer> {
         }
         io.err().println("canopy node: the Hazelcast member of node " + id + " shut down unexpectedly");
         return GridCommand.FAILED;
+    }
+
+    /** A task left this member unfit to go on: stop the JVM cleanly, off the thread that met the error. */
+    private static void exitOnFatalError(Throwable error) {
+        LOG.error("This member is unfit to go on after {}; stopping its JVM cleanly (exit code {}) so the other"
+                + " members recover its work", error.toString(), FATAL_EXIT);
+        Thread exit = new Thread(() -> System.exit(FATAL_EXIT), "canopy-node-fatal-exit");
+        exit.setDaemon(false);
+        exit.start();
     }
 
     /** The status page and {@code /metrics}, or null when off or when they cannot start (said once: the node works without). */

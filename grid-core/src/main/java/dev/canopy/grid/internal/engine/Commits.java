@@ -45,12 +45,13 @@ final class Commits {
     private final Executor driverPool;
     private final ScheduledExecutorService timer;
     private final UUID localId;
+    private final ResultLimit limit;
     /** Commits sent and not yet answered; a graceful close waits for them. */
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean stopped;
 
     Commits(GridMaps maps, LocalJobs jobs, Placement placement, Sender sender, GridMetrics metrics, Verdicts verdicts,
-            Executor driverPool, ScheduledExecutorService timer, UUID localId) {
+            Executor driverPool, ScheduledExecutorService timer, UUID localId, ResultLimit limit) {
         this.maps = maps;
         this.jobs = jobs;
         this.placement = placement;
@@ -60,10 +61,14 @@ final class Commits {
         this.driverPool = driverPool;
         this.timer = timer;
         this.localId = localId;
+        this.limit = limit;
     }
 
     /** A leaf finished its tasks: commit and report, once the plan that holds its record is durable. */
     void leaf(LocalJob job, SubJobRecord leaf, long done, List<Piece> outcome) {
+        if (tooLarge(job, leaf, outcome)) {
+            return;
+        }
         if (job.unrecordedLeaves.remove(leaf.path())) {
             // straight to the root on this member, on this thread: a one-leaf job ends here
             jobs.childDone(leaf.jobId(), leaf.parentPath(), leaf.path(), leaf.attemptId(), outcome);
@@ -95,9 +100,20 @@ final class Commits {
         job.drivers.remove(self.path(), driver);
         if (self.isRoot()) {
             verdicts.complete(job, outcome);
-        } else {
+        } else if (!tooLarge(job, self, outcome)) {
             commitAndReport(job, self, 0, outcome, 1);
         }
+    }
+
+    /** True when a partial of {@code outcome} is over {@code maxResultBytes}: the job failed, saying so. */
+    private boolean tooLarge(LocalJob job, SubJobRecord self, List<Piece> outcome) {
+        long size = limit.firstOver(outcome);
+        if (size < 0) {
+            return false;
+        }
+        verdicts.tooLarge(job, "the partial of sub-job " + self.path() + " (key " + self.key().jobId() + "/"
+                + self.path() + " of map canopy.subjobs)", size);
+        return true;
     }
 
     /** False while the plan holding this leaf's record is still being written (see {@link DriverRun#planWritten}). */

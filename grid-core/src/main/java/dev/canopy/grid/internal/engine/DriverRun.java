@@ -180,6 +180,9 @@ final class DriverRun {
                 child = shared.placement().isLive(child.assignee())
                         ? shared.maps().subjobs.executeOnKey(child.key(), new Processors.Adopt(shared.localId()))
                         : reassign(child);
+                if (child == null) {
+                    return DriverState.Step.NOTHING; // the job failed
+                }
             }
             adopted[i] = child;
             if (child.state() == SubJobState.DONE) {
@@ -224,6 +227,9 @@ final class DriverRun {
                 }
             } else if (current.state() != SubJobState.DONE && !shared.placement().isLive(current.assignee())) {
                 current = reassign(current);
+                if (current == null) {
+                    return; // the job failed
+                }
             } else if (current.state() != SubJobState.DONE) {
                 state.replace(known.path(), current);
                 continue;
@@ -259,15 +265,26 @@ final class DriverRun {
         return again;
     }
 
+    /**
+     * Re-delegates a child whose member left. A leaf that was running then has used an attempt of
+     * its tasks (it may be what killed the member); when that was their last, the job fails naming
+     * the task, and this returns null.
+     */
     private SubJobRecord reassign(SubJobRecord child) {
+        if (child.ranWhenMemberLeft() && child.taskAttempts() >= job.spec.settings().maxAttempts()) {
+            state.abandon();
+            shared.verdicts().memberLeftWhileRunning(job, child);
+            return null;
+        }
         UUID target = shared.placement().pickMember(child.group(), self.group(), child.triedOn());
         SubJobRecord moved = shared.maps().subjobs.executeOnKey(child.key(),
                 new Processors.Reassign(child.attemptId(), target, shared.localId()));
         if (moved != null && moved.attempt() > child.attempt() && moved.assignee().equals(target)) {
             shared.metrics().recovered();
-            LOG.info("Job {}: re-delegated {} {} ({} tasks) from member {}, which left, to {} (attempt {})",
+            LOG.info("Job {}: re-delegated {} {} ({} tasks) from member {}, which left{}, to {} (attempt {})",
                     self.jobId(), child.leaf() ? "leaf" : "sub-job", child.path(), child.slice().size(),
-                    child.assignee(), target, moved.attemptId());
+                    child.assignee(), child.ranWhenMemberLeft() ? " while running it (attempt "
+                            + moved.taskAttempts() + " of its tasks)" : "", target, moved.attemptId());
         }
         return moved != null ? moved : child;
     }

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.MemberInfo;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The Canopy engine of one member: it takes the top-driver role for the jobs whose record it owns,
@@ -68,6 +71,8 @@ public final class Engine implements MemberEngine {
     private final Tree tree;
     private final JobLifecycle lifecycle;
     private final Watchdog watchdog;
+    private final Leaves leaves;
+    private final MemberHealth health = new MemberHealth();
     private UUID membershipRegistration;
     private volatile boolean closing;
 
@@ -84,11 +89,14 @@ public final class Engine implements MemberEngine {
         this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut());
         this.jobs = new LocalJobs(maps, classLoader(hz), workers::forget);
         this.sender = new Sender(hz, maps.control, metrics);
-        Verdicts verdicts = new Verdicts(access.ends(), maps);
-        this.commits = new Commits(maps, jobs, placement, sender, metrics, verdicts, driverPool, timer, localId);
-        Shared shared = new Shared(hz, grid, localId, maps, placement, metrics, jobs, commits, verdicts,
+        ResultLimit limit = new ResultLimit(settings.maxResultBytes(),
+                ((SerializationServiceSupport) hz).getSerializationService());
+        Verdicts verdicts = new Verdicts(access.ends(), maps, limit);
+        this.commits = new Commits(maps, jobs, placement, sender, metrics, verdicts, driverPool, timer, localId,
+                limit);
+        Shared shared = new Shared(hz, grid, localId, maps, placement, metrics, jobs, commits, verdicts, health,
                 System::currentTimeMillis);
-        Leaves leaves = new Leaves(shared, workers, timer);
+        this.leaves = new Leaves(shared, workers, timer, settings.cancelGraceMillis());
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);
         this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
@@ -122,6 +130,7 @@ public final class Engine implements MemberEngine {
             }
         });
         workers.start();
+        leaves.startSupervising();
         watchdog.publishMemberInfo();
         timer.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -130,21 +139,28 @@ public final class Engine implements MemberEngine {
      * Leaves the grid cleanly: queued leaves go to other members, running leaves finish and commit
      * (for at most {@code drainMillis}), the sub-jobs this member drives and the jobs it is top
      * driver of are handed over, and only then does the engine stop. What finished here is never
-     * redone. The member's Hazelcast keeps running.
+     * redone. A leaf still running then (one whose task called {@code System.exit} among them) is
+     * not handed over as fresh work: its record says it was running, so its rerun elsewhere counts
+     * as an attempt of its tasks. The member's Hazelcast keeps running.
      */
     public void close(long drainMillis) {
         if (closing) {
             return;
         }
         closing = true;
+        boolean jvmExiting = jvmExiting();
         tree.startClosing();
         try {
             if (!placement.others().isEmpty()) {
                 handOver.leaves(handOver.allMovable(), null);
                 long deadline = System.currentTimeMillis() + drainMillis;
-                while ((workers.busy() > 0 || commits.pending() > 0) && System.currentTimeMillis() < deadline) {
+                while ((leaves.runningToWaitFor() > 0 || commits.pending() > 0)
+                        && System.currentTimeMillis() < deadline) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
+            }
+            leaves.recordLeftRunning(jvmExiting);
+            if (!placement.others().isEmpty()) {
                 handOver.drivers();
             }
         } catch (RuntimeException e) {
@@ -252,6 +268,16 @@ public final class Engine implements MemberEngine {
         handOver.stealIfIdle();
     }
 
+    /** The error that impaired this member, if one did (see {@link MemberHealth}). */
+    public Optional<Throwable> fatalError() {
+        return health.fatalError();
+    }
+
+    /** Runs {@code listener} once, when a task's error impairs this member. */
+    public void onFatalError(Consumer<? super Throwable> listener) {
+        health.onFatalError(listener);
+    }
+
     /** Leaves this member gave away to idle members. */
     public long stolenLeaves() {
         return handOver.stolenLeaves();
@@ -270,6 +296,18 @@ public final class Engine implements MemberEngine {
         }
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : Engine.class.getClassLoader();
+    }
+
+    /** True once the JVM runs its shutdown hooks: no hook can be added then. */
+    private static boolean jvmExiting() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -42,6 +42,9 @@ final class GridMetrics {
                 .description("Leaves waiting for a worker thread").register(registry);
         Gauge.builder("canopy.leaves.running", workers, WorkerPool::busy).tags(member)
                 .description("Leaves running on worker threads").register(registry);
+        Gauge.builder("canopy.workers.stuck", workers, WorkerPool::stuck).tags(member)
+                .description("Worker threads abandoned to a task that ignored its cancel, still running it")
+                .register(registry);
         Gauge.builder("canopy.workers.busy.ratio", workers, w -> (double) w.busy() / w.threads()).tags(member)
                 .description("Share of worker threads running a leaf").register(registry);
         delegated = Counter.builder("canopy.subjobs.delegated").tags(member)

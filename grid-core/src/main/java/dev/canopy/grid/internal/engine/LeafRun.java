@@ -56,6 +56,19 @@ final class LeafRun implements Runnable {
     /** Times this leaf was queued again because its data could not be read. */
     int reruns;
     private volatile boolean markedRunning;
+    /** The worker thread running this leaf, while it runs. Guarded by this. */
+    private Thread runner;
+    /** When this run's thread was interrupted for a cancel, or 0. Guarded by this. */
+    private long interruptedNanos;
+    private boolean abandoned;
+    /**
+     * The task running now: an index, or (for entries) {@link #atKey}. Plain fields, written per task
+     * at the cost of a store, read only when the member leaves or the thread is abandoned (a stale
+     * read then names a neighbouring task); in the hot loop of {@link #runLongs}, the first task
+     * of the current block.
+     */
+    private long at = -1;
+    private Object atKey;
 
     @SuppressWarnings("unchecked")
     LeafRun(Shared shared, Leaves leaves, LocalJob job, SubJobRecord leaf) {
@@ -89,6 +102,9 @@ final class LeafRun implements Runnable {
         if (job.isCancelled()) {
             return;
         }
+        synchronized (this) {
+            runner = Thread.currentThread();
+        }
         leaves.started(this);
         try {
             runAndCommit();
@@ -99,18 +115,59 @@ final class LeafRun implements Runnable {
         } catch (RuntimeException | Error e) {
             shared.verdicts().jobFailed(job.jobId, job.spec.name(), "leaf " + leaf.path() + " failed on member "
                     + shared.localId() + " outside its tasks", e);
-            if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
-                throw vme;
-            }
         } finally {
+            synchronized (this) {
+                // after this, no interrupt meant for this run can reach the thread: the pool clears
+                // the flag before the thread's next leaf
+                runner = null;
+            }
             leaves.ended(this);
         }
+    }
+
+    /** Interrupts the running thread, once: the job was cancelled. False when the leaf does not run. */
+    synchronized boolean interruptIfRunning(long nowNanos) {
+        if (runner == null || interruptedNanos != 0) {
+            return false;
+        }
+        interruptedNanos = nowNanos;
+        runner.interrupt();
+        return true;
+    }
+
+    /**
+     * Abandons the running thread to its task when it ignored the interrupt for longer than
+     * {@code graceNanos}: the pool replaces it. True when it did so now.
+     */
+    synchronized boolean abandonIfStuck(WorkerPool workers, long nowNanos, long graceNanos) {
+        if (runner == null || abandoned || interruptedNanos == 0 || nowNanos - interruptedNanos < graceNanos) {
+            return false;
+        }
+        abandoned = workers.abandon(runner);
+        return abandoned;
+    }
+
+    /** The thread running this leaf, or null. */
+    synchronized Thread runner() {
+        return runner;
+    }
+
+    /** The task running now, as the failure of a task names it ("index 7", "key k"). */
+    String currentTask() {
+        Object key = atKey;
+        if (key != null) {
+            return "key " + key;
+        }
+        long i = at;
+        return i >= 0 ? "index " + i : "one of the tasks of leaf " + leaf.path();
     }
 
     private void runAndCommit() {
         ctx = new TaskContextImpl(JobId.parse(job.jobId), shared.grid(), shared.hz(), job);
         outcome.clear();
         done = 0;
+        at = -1;
+        atKey = null;
         resetAccumulator();
         long started = System.nanoTime();
         if (!runTasks()) {
@@ -148,6 +205,7 @@ final class LeafRun implements Runnable {
             if (job.isCancelled()) {
                 return false;
             }
+            at = i;
             Object value;
             try {
                 value = task.run(i, ctx);
@@ -179,6 +237,7 @@ final class LeafRun implements Runnable {
                 return false;
             }
             int n = (int) Math.min(block, to - i);
+            at = i;
             long started = System.nanoTime();
             int k = 0;
             try {
@@ -231,6 +290,7 @@ final class LeafRun implements Runnable {
             if (job.isCancelled()) {
                 return false;
             }
+            atKey = key;
             Object value;
             try {
                 value = source.task().run(key, values.get(key), ctx);
@@ -284,7 +344,8 @@ final class LeafRun implements Runnable {
     /** Closes the partial so far and leaves a hole for the task that threw, naming the members it failed on. */
     private void hole(Object task, String label, Throwable error) {
         if (error instanceof VirtualMachineError vme && !(error instanceof StackOverflowError)) {
-            throw vme;
+            // the task fails like any other; whether the member can go on is another question
+            shared.health().taskThrew(vme, job.jobId + " ('" + job.spec.name() + "')", label);
         }
         outcome.add(new Piece.Partial(partial()));
         resetAccumulator();

@@ -13,8 +13,10 @@ import java.util.function.LongSupplier;
  * of them: none of them refers back to the engine, so a driver or leaf can reach the grid, the
  * placement and the job's verdicts, but not the engine's lifecycle.
  *
+ * @param health whether this member can go on after a task's virtual-machine error
  * @param clock the wall clock, in milliseconds; injected so tests can control time
  */
 record Shared(HazelcastInstance hz, Grid grid, UUID localId, GridMaps maps, Placement placement,
-              GridMetrics metrics, LocalJobs jobs, Commits commits, Verdicts verdicts, LongSupplier clock) {
+              GridMetrics metrics, LocalJobs jobs, Commits commits, Verdicts verdicts, MemberHealth health,
+              LongSupplier clock) {
 }

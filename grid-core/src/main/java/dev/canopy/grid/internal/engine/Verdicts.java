@@ -9,6 +9,7 @@ import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
+import dev.canopy.grid.internal.store.SubJobRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,12 @@ final class Verdicts {
 
     private final JobEnds ends;
     private final GridMaps maps;
+    private final ResultLimit limit;
 
-    Verdicts(JobEnds ends, GridMaps maps) {
+    Verdicts(JobEnds ends, GridMaps maps, ResultLimit limit) {
         this.ends = ends;
         this.maps = maps;
+        this.limit = limit;
     }
 
     /** The root combined its children: the job completes, unless more tasks failed for good than it tolerates. */
@@ -49,8 +52,11 @@ final class Verdicts {
                 first = first == null ? f : first;
             }
         }
+        long size;
         if (first != null && failures.size() > job.spec.settings().tolerateFailures()) {
             ends.end(job.jobId, JobOutcome.failed(taskFailed(job, first), failures), true);
+        } else if ((size = limit.sizeIfOver(result)) >= 0) {
+            tooLarge(job, "its result (key " + job.jobId + " of map canopy.results)", size);
         } else {
             ends.end(job.jobId, JobOutcome.completed(result, failures), job.treeRecorded);
         }
@@ -73,6 +79,26 @@ final class Verdicts {
         TimeoutException cause = new TimeoutException("job " + record.id() + " ('" + record.name()
                 + "') ran longer than its timeout of " + record.timeoutMillis() + " ms");
         ends.terminate(record.id(), JobOutcome.cancelled(cause));
+    }
+
+    /**
+     * A leaf was running on a member that left, on the last of its tasks' attempts: the job fails
+     * naming the task it ran (as its member wrote on its way out) and saying that its member died.
+     */
+    void memberLeftWhileRunning(LocalJob job, SubJobRecord leaf) {
+        String task = leaf.leftRunning() != null ? leaf.leftRunning() : "one of the tasks of leaf " + leaf.path();
+        TaskFailure failure = new TaskFailure(task, leaf.taskAttempts(), "its member " + leaf.assignee()
+                + " left (it died or was stopped) while running it, on each of its " + leaf.taskAttempts()
+                + " attempt(s) (maxAttempts " + job.spec.settings().maxAttempts() + "); a task that ends its JVM"
+                + " (System.exit, a crash) or exhausts its memory costs every member it runs on");
+        fail(job.jobId, Failures.taskFailed(job.jobId, job.spec.name(), failure, null));
+    }
+
+    /** A partial or the result was over {@code maxResultBytes}: the job fails giving its size and where it was going. */
+    void tooLarge(LocalJob job, String what, long size) {
+        fail(job.jobId, Failures.jobFailed(job.jobId, job.spec.name(), what + " is " + size + " bytes serialized,"
+                + " over maxResultBytes (" + limit.maxBytes() + "); return less per task or reduce to something smaller,"
+                + " or raise maxResultBytes on every node", null));
     }
 
     void reducerFailed(LocalJob job, Throwable error) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,12 @@ import java.util.function.Predicate;
  * thread run while it waits, as ForkJoinPool's managed blocking does. So the number of threads
  * running leaves stays at {@code threads} however deep jobs nest, and a chain of nested jobs deeper
  * than the pool cannot deadlock. Surplus threads retire when the waits end.
+ *
+ * <p>Stuck threads: a thread whose task ignores the interrupt of a cancelled job is
+ * {@linkplain #abandon abandoned}: it no longer counts as one of the pool's threads, so a new one
+ * takes its place at once, and it ends (without taking more work) if its task ever returns. Java
+ * cannot stop a thread safely, so an abandoned thread lives on until then; {@link #stuck()} counts
+ * them.
  */
 final class WorkerPool implements ManagedBlocking.Pool {
 
@@ -42,6 +49,8 @@ final class WorkerPool implements ManagedBlocking.Pool {
     private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicInteger busy = new AtomicInteger();
+    /** Abandoned threads still running their task: no longer counted in {@link #live} or {@link #busy}. */
+    private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private int live;
     private int blocked;
@@ -113,6 +122,31 @@ final class WorkerPool implements ManagedBlocking.Pool {
         return queue.size();
     }
 
+    /** Threads abandoned to a task that ignored its cancel, and still running it. */
+    int stuck() {
+        return abandoned.size();
+    }
+
+    /**
+     * Gives up on {@code thread}, stuck in the task of a cancelled job: a new thread takes its
+     * place, and the stuck one ends if its task ever returns. The caller makes sure the thread is
+     * one of this pool's and still runs the leaf (see {@link LeafRun#abandonIfRunning}). False when
+     * it was abandoned already.
+     */
+    boolean abandon(Thread thread) {
+        synchronized (lock) {
+            if (!abandoned.add(thread)) {
+                return false;
+            }
+            live--;
+            busy.decrementAndGet();
+            if (!closed) {
+                spawn();
+            }
+            return true;
+        }
+    }
+
     /** Runs {@code waiting} while lending this worker's slot to a spare thread. */
     @Override
     public <T> T block(ManagedBlocking.Call<T> waiting) throws Exception {
@@ -153,6 +187,7 @@ final class WorkerPool implements ManagedBlocking.Pool {
 
     private void work() {
         ManagedBlocking.enter(this);
+        boolean wasAbandoned = false;
         try {
             while (!closed) {
                 synchronized (lock) {
@@ -165,24 +200,44 @@ final class WorkerPool implements ManagedBlocking.Pool {
                     callIdleHook();
                     continue;
                 }
-                busy.incrementAndGet();
-                try {
-                    next.leaf.run();
-                } catch (Throwable t) {
-                    // a leaf reports its own failures to its job (LeafRun.run): what arrives here was
-                    // reported already (a VirtualMachineError, rethrown), or broke that reporting itself
-                    LOG.error("A leaf of job {} failed outside its tasks", next.jobId, t);
-                } finally {
-                    busy.decrementAndGet();
+                if (runAndTellIfAbandoned(next)) {
+                    wasAbandoned = true;
+                    LOG.info("Worker thread {}, abandoned to a task that ignored its cancel, is free again and ends",
+                            Thread.currentThread().getName());
+                    return;
                 }
+                // an interrupt meant for a cancelled job's task must not reach the next leaf
+                Thread.interrupted();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            synchronized (lock) {
-                live--;
+            if (!wasAbandoned) {
+                synchronized (lock) {
+                    live--;
+                }
             }
             ManagedBlocking.leave();
         }
     }
+
+    /** Runs one leaf; true when this thread was abandoned meanwhile (it was counted out then). */
+    private boolean runAndTellIfAbandoned(Queued next) {
+        busy.incrementAndGet();
+        try {
+            next.leaf.run();
+        } catch (Throwable t) {
+            // a leaf reports its own failures to its job (LeafRun.run): what arrives here broke that
+            // reporting itself
+            LOG.error("A leaf of job {} failed outside its tasks", next.jobId, t);
+        }
+        synchronized (lock) {
+            if (abandoned.remove(Thread.currentThread())) {
+                return true;
+            }
+            busy.decrementAndGet();
+            return false;
+        }
+    }
+
 }

@@ -42,6 +42,24 @@ public final class Processors {
     }
 
     /**
+     * Its member is leaving while the leaf runs {@code task}: the leaf stays RUNNING (so the driver
+     * that re-delegates it counts another attempt of its tasks) and names the task for the failure
+     * that ends the job if the attempts run out.
+     */
+    public record LeftRunning(AttemptId attempt, UUID assignee, String task)
+            implements EntryProcessor<SubJobKey, SubJobRecord, Void> {
+        @Override
+        public Void process(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            SubJobRecord r = entry.getValue();
+            if (isCurrent(r, attempt, assignee) && r.state() != SubJobState.DONE) {
+                entry.setValue(r.toBuilder().state(SubJobState.RUNNING).leftRunning(task)
+                        .updatedMillis(System.currentTimeMillis()).build());
+            }
+            return null;
+        }
+    }
+
+    /**
      * Commits an outcome. Returns the member to report to (the record's, which an adopting driver
      * may have changed), or null when the attempt is stale: not the whole record, which on a job's
      * busy partition was most of each commit's cost.
@@ -112,8 +130,10 @@ public final class Processors {
     }
 
     /**
-     * Once the job's result is written: marks the root DONE (the result holds its outcome), lets
-     * every record of the tree expire with the result, and returns it for the final progress.
+     * Once the job's result is written: marks the root DONE (the result holds its outcome), drops
+     * every committed partial (the result replaced them; a large one would otherwise stay pinned in
+     * memory for the result's time to live), lets every record of the tree expire with the result,
+     * and returns it for the final progress.
      */
     public record EndTree(long ttlMillis) implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
         @Override
@@ -124,6 +144,9 @@ public final class Processors {
             }
             if (r.isRoot() && r.state() != SubJobState.DONE) {
                 r = r.withState(SubJobState.DONE, System.currentTimeMillis());
+            }
+            if (r.outcome() != null) {
+                r = r.toBuilder().outcome(null).build();
             }
             ((ExtendedMapEntry<SubJobKey, SubJobRecord>) entry).setValue(r, ttlMillis, TimeUnit.MILLISECONDS);
             return r;

@@ -4,6 +4,7 @@ import dev.canopy.grid.internal.spec.Slice;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -29,11 +30,14 @@ import java.util.UUID;
  * @param done         for a DONE leaf, tasks that succeeded
  * @param outcome      once DONE, the committed outcome
  * @param reruns       times it was re-delegated because its member left (a steal moves it without a rerun)
+ * @param leftRunning  for a leaf whose member left while running it: the task it was running ("index 7"),
+ *                     written by that member on its way out; null otherwise
  */
 public record SubJobRecord(String jobId, String path, String parentPath, boolean leaf, boolean retry, Slice slice,
                            List<UUID> group, UUID assignee, UUID reportTo, int plan, int attempt, SubJobState state,
                            int leafSize, int taskAttempts, Set<UUID> triedOn, int children, long done,
-                           List<Piece> outcome, long updatedMillis, int reruns) implements Serializable {
+                           List<Piece> outcome, long updatedMillis, int reruns, String leftRunning)
+        implements Serializable {
 
     /** A new record of job {@code jobId} at {@code path}: ASSIGNED, first attempt of plan 1, first task attempt. */
     public static Builder builder(String jobId, String path) {
@@ -72,6 +76,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         b.outcome = outcome;
         b.updatedMillis = updatedMillis;
         b.reruns = reruns;
+        b.leftRunning = leftRunning;
         return b;
     }
 
@@ -79,9 +84,16 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         return toBuilder().state(newState).updatedMillis(now).build();
     }
 
+    /** True for a leaf that was running when its member left: its rerun counts as another attempt of its tasks. */
+    public boolean ranWhenMemberLeft() {
+        return leaf && state == SubJobState.RUNNING;
+    }
+
     /**
      * The next attempt, on {@code newAssignee}, which leads its group from now on; {@code rerun}
      * when the work starts over because its member left, false for a steal of work not yet begun.
+     * A leaf that was running when its member left starts the next attempt of its tasks, and its
+     * member joins those they were tried on: the task may be what killed the member.
      */
     public SubJobRecord reassigned(UUID newAssignee, UUID newReportTo, boolean rerun, long now) {
         List<UUID> newGroup = new ArrayList<>(group.size() + 1);
@@ -91,9 +103,15 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
                 newGroup.add(member);
             }
         }
-        return toBuilder().group(List.copyOf(newGroup)).assignee(newAssignee).reportTo(newReportTo)
+        Builder next = toBuilder().group(List.copyOf(newGroup)).assignee(newAssignee).reportTo(newReportTo)
                 .attempt(attempt + 1).state(SubJobState.ASSIGNED).done(0).outcome(null).updatedMillis(now)
-                .reruns(rerun ? reruns + 1 : reruns).build();
+                .reruns(rerun ? reruns + 1 : reruns).leftRunning(null);
+        if (rerun && ranWhenMemberLeft()) {
+            Set<UUID> tried = new HashSet<>(triedOn == null ? Set.of() : triedOn);
+            tried.add(assignee);
+            next.taskAttempts(taskAttempts + 1).triedOn(Set.copyOf(tried));
+        }
+        return next.build();
     }
 
     public SubJobRecord withReportTo(UUID newReportTo, long now) {
@@ -130,6 +148,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         private List<Piece> outcome;
         private long updatedMillis;
         private int reruns;
+        private String leftRunning;
 
         private Builder(String jobId, String path) {
             this.jobId = jobId;
@@ -226,9 +245,15 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
             return this;
         }
 
+        public Builder leftRunning(String value) {
+            leftRunning = value;
+            return this;
+        }
+
         public SubJobRecord build() {
             return new SubJobRecord(jobId, path, parentPath, leaf, retry, slice, group, assignee, reportTo, plan,
-                    attempt, state, leafSize, taskAttempts, triedOn, children, done, outcome, updatedMillis, reruns);
+                    attempt, state, leafSize, taskAttempts, triedOn, children, done, outcome, updatedMillis, reruns,
+                    leftRunning);
         }
     }
 }
