@@ -186,6 +186,18 @@ public final class NodeProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Waits at most {@code timeout} for the process to end on its own and returns its exit code.
+     *
+     * @throws IllegalStateException with the log's tail, when it still runs then
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(this + " still runs after " + timeout + "; its log ends:\n" + tail());
+        }
+        return process.exitValue();
+    }
+
     /** {@code kill -9}: ends the process at once, without a clean leave, and waits until it is gone. */
     public void kill() {
         process.destroyForcibly();

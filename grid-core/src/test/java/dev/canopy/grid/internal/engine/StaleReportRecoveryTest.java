@@ -7,6 +7,7 @@ import dev.canopy.grid.internal.store.SubJobRecord;
 import dev.canopy.grid.internal.store.SubJobState;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.internal.store.AttemptId;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,7 +117,11 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertNull(stale, "commit of the old attempt " + leaf.attempt());
         assertEquals(moved, subjobs.get(leaf.key()), "record after the stale commit");
 
-        // and when: the old run finishes its leaf (its own commit is stale too) and the new attempt runs
+        // and when: the old run finishes its leaf (its own commit is stale too) and the new attempt runs;
+        // every write of the leaf's record is watched, as its committed outcome is dropped once the job ends
+        List<SubJobRecord> writes = new CopyOnWriteArrayList<>();
+        subjobs.addEntryListener((EntryUpdatedListener<SubJobKey, SubJobRecord>) e -> writes.add(e.getValue()),
+                leaf.key(), true);
         run.probe().release();
         long last = ((Slice.IndexSlice) leaf.slice()).to() - 1;
         awaitTrue("the old run to reach the leaf's last task", () -> first.equals(run.probe().lastRanOn(last)));
@@ -124,7 +130,8 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         // then: the exact result, each task counted once, and the leaf's committed outcome is the new attempt's
         Tally tally = result(handle.result());
         assertCountedOnce(tally, n);
-        SubJobRecord done = tree(handle.id()).get(leaf.path());
+        awaitTrue("the leaf's commit seen", () -> writes.stream().anyMatch(r -> r.outcome() != null));
+        SubJobRecord done = writes.stream().filter(r -> r.outcome() != null).findFirst().orElseThrow();
         assertEquals(SubJobState.DONE, done.state(), "state of the re-assigned leaf");
         assertTrue(done.attempt() >= moved.attempt(), "attempt that committed the leaf: " + done.attempt());
         assertNotEquals(first, done.assignee(), "member that committed the leaf");
@@ -134,9 +141,12 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertEquals(0, leafTally.ranOn(first), "runs of the old attempt counted in the leaf's outcome: "
                 + leafTally.perMember());
         assertTrue(run.probe().runs(150) >= 2, "task 150 ran on both attempts: " + run.probe().runs(150));
+        awaitTrue("the job's partials dropped", () -> subjobs.get(leaf.key()).outcome() == null);
+        SubJobRecord ended = subjobs.get(leaf.key());
+        assertEquals(done.toBuilder().outcome(null).build(), ended, "the committed record, less its partial");
         assertNull(subjobs.executeOnKey(leaf.key(), new Processors.Commit(leaf.attemptId(), first, 0, List.of())),
                 "a late commit of the old attempt after the job ended");
-        assertEquals(done, subjobs.get(leaf.key()), "record after the late commit");
+        assertEquals(ended, subjobs.get(leaf.key()), "record after the late commit");
     }
 
     private static boolean contains(SubJobRecord leaf, long index) {

@@ -12,6 +12,7 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -193,11 +194,40 @@ class ProcessorsTest {
         SubJobRecord moved = new Processors.Reassign(CURRENT, C, NEW_DRIVER).process(entry);
         long after = System.currentTimeMillis();
 
-        // then: run 3, on C, ASSIGNED again, counted as a rerun
+        // then: run 3, on C, ASSIGNED again, counted as a rerun and, as it ran when A left, as the
+        // next attempt of its tasks, tried on A
         SubJobRecord expected = LEAF.toBuilder().group(List.of(C, A, B)).assignee(C).reportTo(NEW_DRIVER).attempt(3)
-                .state(SubJobState.ASSIGNED).done(0).reruns(2).build();
+                .state(SubJobState.ASSIGNED).done(0).reruns(2).taskAttempts(2).triedOn(Set.of(A)).build();
         assertWritten(expected, moved, before, after);
         assertSame(moved, entry.getValue());
+    }
+
+    @Test
+    void whenAQueuedLeafIsReassigned_thenItsTasksKeepTheirAttempt() {
+        // given: assigned to A, which left before the leaf started
+        Map.Entry<SubJobKey, SubJobRecord> entry = entry(LEAF);
+
+        // when
+        SubJobRecord moved = new Processors.Reassign(CURRENT, C, NEW_DRIVER).process(entry);
+
+        // then
+        assertEquals(1, moved.taskAttempts());
+        assertNull(moved.triedOn());
+    }
+
+    @Test
+    void whenItsMemberLeavesWhileTheLeafRuns_thenTheRecordSaysRunningAndNamesTheTask() {
+        // given
+        Map.Entry<SubJobKey, SubJobRecord> entry = entry(LEAF);
+
+        // when: the assignee, on its way out, and a stale attempt
+        new Processors.LeftRunning(CURRENT, LEAF.assignee(), "index 13").process(entry);
+        new Processors.LeftRunning(new AttemptId(1, 1), LEAF.assignee(), "index 99").process(entry);
+
+        // then
+        assertEquals(SubJobState.RUNNING, entry.getValue().state());
+        assertEquals("index 13", entry.getValue().leftRunning());
+        assertTrue(entry.getValue().ranWhenMemberLeft());
     }
 
     @Test
@@ -291,6 +321,21 @@ class ProcessorsTest {
         assertSame(LEAF, endedLeaf);
         assertSame(LEAF, leafEntry.getValue());
         assertEquals(60_000, leafEntry.ttlMillis);
+    }
+
+    @Test
+    void whenTheTreeEnds_thenCommittedPartialsAreDroppedAndTheRestKept() {
+        // given: a committed leaf
+        SubJobRecord done = LEAF.committed(10, OUTCOME, EARLIER);
+        TtlEntry<SubJobKey, SubJobRecord> entry = new TtlEntry<>(done.key(), done);
+
+        // when
+        SubJobRecord ended = new Processors.EndTree(60_000).process(entry);
+
+        // then
+        assertEquals(done.toBuilder().outcome(null).build(), ended);
+        assertSame(ended, entry.getValue());
+        assertEquals(60_000, entry.ttlMillis);
     }
 
     @Test
