@@ -87,6 +87,8 @@ public final class GridConfig {
             "bin/grid node serves its status page, JSON API and Prometheus /metrics over HTTP on bindAddress; an embedded GridNode never does.");
     private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
             "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
+    private static final ConfigKey<Boolean> EXIT_GUARD = ConfigKey.of("exitGuard", BOOLEAN, false, anyBoolean(),
+            "bin/grid node refuses System.exit and Runtime.halt to tasks, which then fail with a SecurityException instead of ending the node; it uses Java's deprecated security manager, so the JVM warns once at start. An embedded GridNode never installs it.");
     private static final ConfigKey<List<String>> HTTP_HOSTS = ConfigKey.of("httpHosts", STRING_LIST, List.of(),
             hostNames(),
             "Host names the HTTP status server answers to besides bindAddress, localhost and loopback addresses; a request naming any other Host is refused, which stops DNS rebinding.");
@@ -110,7 +112,7 @@ public final class GridConfig {
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
@@ -414,6 +416,16 @@ public final class GridConfig {
 
     public GridConfig cancelGrace(Duration cancelGrace) {
         values.set(CANCEL_GRACE, cancelGrace);
+        return this;
+    }
+
+    /** Whether {@code bin/grid node} refuses {@code System.exit} to tasks. */
+    public boolean exitGuard() {
+        return values.get(EXIT_GUARD);
+    }
+
+    public GridConfig exitGuard(boolean exitGuard) {
+        values.set(EXIT_GUARD, exitGuard);
         return this;
     }
 }

@@ -55,6 +55,7 @@ class GridConfigTest {
         assertTrue(config.metricsEnabled());
         assertEquals(64 << 20, config.maxResultBytes());
         assertEquals(Duration.ofSeconds(10), config.cancelGrace());
+        assertFalse(config.exitGuard());
         assertEquals(List.of(), config.httpHosts());
         assertEquals(100, config.metricsJobNames());
         assertEquals(Duration.ofMinutes(10), config.metricsJobExpiry());
@@ -71,7 +72,7 @@ class GridConfigTest {
                 .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).tuneAsyncCallbacks(false)
                 .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
-                .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2))
+                .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2)).exitGuard(true)
                 .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).metricsEnabled(false)
                 .metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
 
@@ -159,7 +160,7 @@ class GridConfigTest {
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
-                "maxNoHeartbeat", "maxResultBytes", "cancelGrace",
+                "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard",
                 "httpEnabled", "httpPort", "httpHosts", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
                 List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
@@ -178,7 +179,8 @@ class GridConfigTest {
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
                 + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
-                + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, httpEnabled=true, "
+                + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, "
+                + "httpEnabled=true, "
                 + "httpPort=8080, httpHosts=[], metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
                 text);
     }
@@ -239,6 +241,7 @@ class GridConfigTest {
                 maxNoHeartbeat: PT3S
                 maxResultBytes: 4096
                 cancelGrace: 2s
+                exitGuard: true
                 httpEnabled: false
                 httpPort: 0
                 httpHosts: [grid.example.com, "[::1]"]
@@ -351,7 +354,7 @@ class GridConfigTest {
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
                         + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
-                        + "cancelGrace, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+                        + "cancelGrace, exitGuard, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
                 cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
@@ -513,6 +516,7 @@ class GridConfigTest {
                 Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("maxResultBytes", 4096), Map.entry("cancelGrace", Duration.ofSeconds(2)),
+                Map.entry("exitGuard", true),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0),
                 Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("metricsEnabled", false),
                 Map.entry("metricsJobNames", 5), Map.entry("metricsJobExpiry", Duration.ofMinutes(1)));

@@ -66,6 +66,9 @@ final class NodeCommand implements Callable<Integer> {
         if (System.getProperty("hazelcast.shutdownhook.enabled") == null) {
             System.setProperty("hazelcast.shutdownhook.enabled", "false");
         }
+        if (gridConfig.exitGuard() && ExitGuard.install()) {
+            LOG.info("exitGuard: tasks that call System.exit or Runtime.halt fail instead of ending this node");
+        }
         PrometheusMeterRegistry prometheus = null;
         if (gridConfig.metricsEnabled() && gridConfig.meterRegistry().isEmpty()) {
             prometheus = StatusServer.newPrometheusRegistry();
@@ -89,7 +92,9 @@ final class NodeCommand implements Callable<Integer> {
         StatusServer http = startStatusServer(node, gridConfig, prometheus);
         Stopper stopper = new Stopper(node, http, prometheus);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper, "canopy-node-stop"));
-        node.onFatalError(NodeCommand::exitOnFatalError);
+        // the exit runs in this thread's group: the error is met on a worker, whose threads the exit guard stops
+        ThreadGroup nodeThreads = Thread.currentThread().getThreadGroup();
+        node.onFatalError(error -> exitOnFatalError(error, nodeThreads));
 
         Address address = node.hazelcast().getCluster().getLocalMember().getAddress();
         String where = address.getHost() + ":" + address.getPort();
@@ -114,10 +119,10 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     /** A task left this member unfit to go on: stop the JVM cleanly, off the thread that met the error. */
-    private static void exitOnFatalError(Throwable error) {
+    private static void exitOnFatalError(Throwable error, ThreadGroup group) {
         LOG.error("This member is unfit to go on after {}; stopping its JVM cleanly (exit code {}) so the other"
                 + " members recover its work", error.toString(), FATAL_EXIT);
-        Thread exit = new Thread(() -> System.exit(FATAL_EXIT), "canopy-node-fatal-exit");
+        Thread exit = new Thread(group, () -> System.exit(FATAL_EXIT), "canopy-node-fatal-exit");
         exit.setDaemon(false);
         exit.start();
     }

@@ -64,6 +64,8 @@ public final class NodeProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(hazelcastFlags());
         command.add("-Xmx" + maxHeap);
+        command.add("-Djava.security.manager=allow"); // as bin/grid: lets exitGuard work on any Java
+
         command.add("-cp");
         command.add(classPath());
         command.add("dev.canopy.node.GridCommand");

@@ -11,7 +11,6 @@ import dev.canopy.grid.TaskContext;
 import dev.canopy.node.process.NodeProcess;
 import dev.canopy.node.process.NodeProcesses;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,9 +64,8 @@ class BadTaskIT {
         }
     }
 
-    @BeforeEach
-    void startNodes() {
-        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(Path.of("target", "it-logs"), "256m", Map.of()),
+    private void startNodes(Map<String, String> settings) {
+        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(Path.of("target", "it-logs"), "256m", settings),
                 System.out);
     }
 
@@ -81,6 +79,7 @@ class BadTaskIT {
     @Test
     void whenTaskCallsSystemExit_thenItCostsAtMostMaxAttemptsMembersAndTheJobFailsNamingIt() throws Exception {
         // given
+        startNodes(Map.of());
         Grid grid = cluster.client();
         Job<Long, Long> job = Job.range(0, 12, new ExitAt(5)).reduce(Reducers.sumLong()).maxAttempts(2).leafSize(1)
                 .name("exit-it").build();
@@ -110,6 +109,7 @@ class BadTaskIT {
     @Test
     void whenTaskRunsItsMemberOutOfHeap_thenThatMemberStopsCleanlyAndTheJobCompletesElsewhere() throws Exception {
         // given: tasks that exhaust the heap of one member, and only there
+        startNodes(Map.of());
         Grid grid = cluster.client();
         NodeProcess victim = cluster.node(1);
         Job<Long, Long> job = Job.range(0, 30, new HogHeapOn(victim.memberId().toString()))
@@ -127,6 +127,29 @@ class BadTaskIT {
         assertTrue(log.contains("unfit to go on"), "the victim's log says it stops");
         // ...and the others go on
         assertTrue(cluster.node(0).isAlive() && cluster.node(2).isAlive(), "the other members run");
+        assertEquals(4950L, grid.submit(Job.range(0, 100, (i, ctx) -> i).reduce(Reducers.sumLong()).build())
+                .result().get(2, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void whenExitGuardIsOn_thenATaskCallingSystemExitOnlyFailsAndNoMemberDies() throws Exception {
+        // given
+        startNodes(Map.of("exitGuard", "true"));
+        Grid grid = cluster.client();
+        Job<Long, Long> job = Job.range(0, 12, new ExitAt(5)).reduce(Reducers.sumLong()).maxAttempts(2).leafSize(1)
+                .name("guarded-exit-it").build();
+
+        // when
+        Throwable failure = Await.awaitFailure(grid.submit(job).result());
+
+        // then: the task failed as any task that throws, and every member runs
+        JobFailedException failed = assertInstanceOf(JobFailedException.class, failure);
+        assertEquals("index 5", failed.task(), failed.getMessage());
+        assertEquals(2, failed.attempts(), failed.getMessage());
+        SecurityException cause = assertInstanceOf(SecurityException.class, failed.getCause(), failed.getMessage());
+        assertEquals("a task may not end its node's JVM (System.exit(1) or Runtime.halt): exitGuard is on; throw"
+                + " an exception to fail the task instead", cause.getMessage());
+        assertEquals(List.of(), dead(), "no member died");
         assertEquals(4950L, grid.submit(Job.range(0, 100, (i, ctx) -> i).reduce(Reducers.sumLong()).build())
                 .result().get(2, TimeUnit.MINUTES));
     }

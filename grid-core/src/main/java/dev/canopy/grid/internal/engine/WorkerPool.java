@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.engine;
 
 import dev.canopy.grid.internal.access.ManagedBlocking;
+import dev.canopy.grid.spi.TaskThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +38,13 @@ import java.util.function.Predicate;
 final class WorkerPool implements ManagedBlocking.Pool {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
     /** How long an idle worker waits before it calls the idle hook (which may steal work). */
     private static final long IDLE_POLL_MILLIS = 50;
 
     private final String name;
+    /** Holds every worker thread, and so every thread a task starts: see {@link TaskThreads}. */
+    private final ThreadGroup group = new ThreadGroup(TaskThreads.GROUP_NAME);
     private final int threads;
     private final PriorityBlockingQueue<Queued> queue = new PriorityBlockingQueue<>(64,
             // higher priority first: compared, not negated, as -Integer.MIN_VALUE is Integer.MIN_VALUE
@@ -180,7 +184,7 @@ final class WorkerPool implements ManagedBlocking.Pool {
 
     private void spawn() {
         live++;
-        Thread t = new Thread(this::work, name + "-" + (++started));
+        Thread t = new Thread(group, this::work, name + "-" + (++started));
         t.setDaemon(true);
         t.start();
     }
