@@ -63,6 +63,26 @@ class BadTaskTest extends GridTestSupport {
     }
 
     @Test
+    void whenTimedOutTasksSleepForEver_thenTheInterruptFreesTheirWorkers() {
+        // given: one member with two workers, and a grace long enough never to be the reason
+        GridNode node = startMembers(1, GridConfig.defaults().workerThreads(2).cancelGrace(Duration.ofMinutes(5)))
+                .get(0);
+        Job<Long, Long> sleepers = Job.range(0, 2, (i, ctx) -> sleepForEver()).reduce(Reducers.sumLong())
+                .leafSize(1).timeout(Duration.ofMillis(300)).build();
+
+        // when: five such jobs time out, one after the other
+        for (int i = 0; i < 5; i++) {
+            assertInstanceOf(CancellationException.class, awaitFailure(node.submit(sleepers).result()));
+        }
+
+        // then: both workers are free, none was abandoned
+        String together = newRunId();
+        assertEquals(2L, await(node.submit(Job.range(0, 2, (i, ctx) -> meetBoth(together)).reduce(Reducers.sumLong())
+                .leafSize(1).build()).result()));
+        assertEquals(0.0, stuckGauge(node));
+    }
+
+    @Test
     void whenTaskThrowsOutOfMemoryErrorThatExhaustsNothing_thenOnlyTheTaskFailsAndMembersGoOn() {
         // given: index 3 asks for an array larger than the VM allows, a real OutOfMemoryError
         List<GridNode> nodes = startCluster(2);
@@ -259,6 +279,11 @@ class BadTaskTest extends GridTestSupport {
             throw new IllegalStateException("the other task never ran alongside");
         }
         return 1L;
+    }
+
+    private static long sleepForEver() throws InterruptedException {
+        Thread.sleep(Long.MAX_VALUE);
+        return 0L;
     }
 
     private static long hugeArray() {
