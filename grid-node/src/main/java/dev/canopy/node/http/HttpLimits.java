@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What one client may cost the status server: sizes of a request, how long it may take to arrive and
  * to be read back, and how many connections and requests are held at once. {@link #DEFAULTS} serve
- * every node; tests pass shorter timeouts.
+ * every node; tests may pass others.
  *
  * @param maxRequestLine  longest request line ({@code GET /path HTTP/1.1}); past it 414
  * @param maxHead         longest request line and headers together; past it 431
@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param responseTimeout time the client gets to read the answer; past it the connection is closed
  * @param linger          time the server keeps reading (and dropping) after it answered, so that the client
  *                        reads the answer before the connection closes; then it closes
- * @param maxConnections  most connections open at once; past it the oldest one still sending its request is
- *                        closed to make room
+ * @param maxConnections  most connections open at once; past it the oldest one still sending its request
+ *                        (or already answered) is closed to make room
  * @param workers         threads that answer complete requests (each reads the grid)
  * @param queue           complete requests waiting for a worker; past it 503
  */
@@ -29,16 +29,14 @@ record HttpLimits(int maxRequestLine, int maxHead, int maxHeaders, int maxBody, 
     HttpLimits {
         if (maxRequestLine < 64 || maxHead < maxRequestLine || maxHeaders < 1 || maxBody < 0
                 || maxConnections < 1 || workers < 1 || queue < 1) {
-            throw new IllegalArgumentException("HTTP limits out of range: " + this);
+            throw new IllegalArgumentException("HTTP limits out of range: maxRequestLine " + maxRequestLine
+                    + " (>= 64), maxHead " + maxHead + " (>= maxRequestLine), maxHeaders " + maxHeaders + " (>= 1), maxBody "
+                    + maxBody + " (>= 0), maxConnections " + maxConnections + ", workers " + workers + ", queue " + queue
+                    + " (each >= 1)");
         }
         requirePositive("requestTimeout", requestTimeout);
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("linger", linger);
-    }
-
-    HttpLimits withTimeouts(Duration request, Duration response, Duration lingerFor) {
-        return new HttpLimits(maxRequestLine, maxHead, maxHeaders, maxBody, request, response, lingerFor,
-                maxConnections, workers, queue);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -49,9 +49,9 @@ import java.util.function.Function;
  *     and dropped for up to {@link HttpLimits#linger()}, so closing does not reset a connection whose
  *     answer the client has not read yet; then it is closed.</li>
  * </ol>
- * At most {@link HttpLimits#maxConnections()} are open; a new one past that closes the oldest still
- * READING (the likeliest slow client), or itself when none is. So slow clients cost a buffer each,
- * never a worker, and a normal request is answered while they stall.
+ * At most {@link HttpLimits#maxConnections()} are open; a new one past that closes the oldest one
+ * READING (the likeliest slow client) or LINGERING, or is closed itself when all are busy. So slow
+ * clients cost a buffer each, never a worker, and a normal request is answered while they stall.
  */
 final class HttpLoop implements Runnable {
 
@@ -60,7 +60,7 @@ final class HttpLoop implements Runnable {
 
     private enum Phase { READING, HANDLING, WRITING, LINGERING }
 
-    /** One connection; touched only by the selector thread, except {@link #request}, which a worker reads. */
+    /** One connection; touched only by the selector thread (a worker gets the parsed request, not the connection's state). */
     private static final class Conn {
         final SocketChannel channel;
         final SelectionKey key;
@@ -69,7 +69,7 @@ final class HttpLoop implements Runnable {
         byte[] in = new byte[1024];
         int length;
         int headEnd = -1;
-        volatile Request request;
+        Request request;
         ByteBuffer out;
 
         Conn(SocketChannel channel, SelectionKey key, long deadline) {
@@ -148,7 +148,7 @@ final class HttpLoop implements Runnable {
     private void accept() throws IOException {
         SocketChannel channel;
         while ((channel = server.accept()) != null) {
-            if (open.size() >= limits.maxConnections() && !evictOldestReading()) {
+            if (open.size() >= limits.maxConnections() && !evictOldest()) {
                 closeQuietly(channel);
                 continue;
             }
@@ -165,10 +165,11 @@ final class HttpLoop implements Runnable {
         }
     }
 
-    private boolean evictOldestReading() {
+    /** Closes the oldest connection still sending its request or already answered; false when all are busy. */
+    private boolean evictOldest() {
         for (Conn conn : open) {
-            if (conn.phase == Phase.READING) {
-                LOG.debug("closing a connection still sending its request: {} connections are open", open.size());
+            if (conn.phase == Phase.READING || conn.phase == Phase.LINGERING) {
+                LOG.debug("closing the oldest idle connection ({}): {} are open", conn.phase, open.size());
                 close(conn);
                 return true;
             }

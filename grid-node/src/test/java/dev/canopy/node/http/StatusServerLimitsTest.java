@@ -49,6 +49,25 @@ class StatusServerLimitsTest extends StatusServerTestSupport {
     }
 
     @Test
+    void whenMoreClientsStallThanConnectionsAreAllowed_thenTheOldestAreClosedAndOthersAnswered() {
+        // given a server that keeps at most 8 connections, and 12 stalled clients
+        HttpLimits d = HttpLimits.DEFAULTS;
+        StatusServer server = startServer(List.of(), new HttpLimits(d.maxRequestLine(), d.maxHead(), d.maxHeaders(),
+                d.maxBody(), d.requestTimeout(), d.responseTimeout(), d.linger(), 8, d.workers(), d.queue()));
+        List<Socket> stalled = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            stalled.add(sendRaw(server, "GET /api/topology HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1"));
+        }
+
+        // when
+        HttpResponse<String> topology = get(server, "/api/topology", PROMPT);
+
+        // then
+        assertEquals(200, topology.statusCode(), topology.body());
+        assertEquals("", readUntilClosed(stalled.get(0)), "the oldest stalled client was closed without an answer");
+    }
+
+    @Test
     void whenClientsDeclareHugeBodiesAndSendNone_thenEachGets413AtOnceAndOthersAreAnswered() {
         // given a running job, and clients that declare a terabyte body for its cancel
         JobHandle<Long> job = submitParkingJob("big-bodies", 20_000, 50);
