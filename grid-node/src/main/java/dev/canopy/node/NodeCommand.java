@@ -134,9 +134,9 @@ final class NodeCommand implements Callable<Integer> {
         }
         try {
             StatusServer http = gridConfig.httpPort() == 0
-                    ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0)
+                    ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0, gridConfig.httpHosts())
                     : StatusServer.startFrom(node, prometheus, gridConfig.bindAddress(), gridConfig.httpPort(),
-                            HTTP_PORT_ATTEMPTS);
+                            HTTP_PORT_ATTEMPTS, gridConfig.httpHosts());
             LOG.info("Status page and /metrics at {}", http.uri());
             return http;
         } catch (RuntimeException e) {

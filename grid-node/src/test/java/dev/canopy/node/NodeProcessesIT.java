@@ -14,10 +14,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,6 +91,31 @@ class NodeProcessesIT {
                     .filter(l -> l.startsWith(node.address() + " ") && l.contains(node.memberId().toString()))
                     .count();
             assertEquals(1, rows, () -> "one row for " + node.address() + " in\n" + run);
+        }
+    }
+
+    @Test
+    void whenStatusServerIsAskedUnderAHost_thenOnlyListedOnesAreServed() throws Exception {
+        // given the status address a node printed; its config lists httpHosts [grid.example.com]
+        Matcher status = Pattern.compile("status at http://([^:/]+):(\\d+)/").matcher(cluster.node(0).readyLine());
+        assertTrue(status.find(), cluster.node(0).readyLine());
+
+        // when
+        String listed = get(status.group(1), Integer.parseInt(status.group(2)), "grid.example.com");
+        String foreign = get(status.group(1), Integer.parseInt(status.group(2)), "evil.example");
+
+        // then
+        assertTrue(listed.startsWith("HTTP/1.1 200 "), listed);
+        assertTrue(foreign.startsWith("HTTP/1.1 421 "), foreign);
+    }
+
+    /** GET /api/topology with {@code Host: host} over a plain socket; the whole answer. */
+    private static String get(String address, int port, String host) throws IOException {
+        try (Socket socket = new Socket(address, port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET /api/topology HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

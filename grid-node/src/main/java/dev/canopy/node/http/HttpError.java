@@ -3,8 +3,13 @@ package dev.canopy.node.http;
 /**
  * A request the server refuses with a status code and a one-line message, sent as JSON
  * {@code {"error": message, "status": status}}. {@code allow} is the Allow header of a 405, else null.
+ * A value from the request that a message names goes through {@link #shown}, so an error never
+ * echoes a huge or multi-line input.
  */
 final class HttpError extends RuntimeException {
+
+    /** Most characters of a request's value that an error message repeats. */
+    static final int SHOWN_CHARS = 80;
 
     private final int status;
     private final String allow;
@@ -15,20 +20,42 @@ final class HttpError extends RuntimeException {
         this.allow = allow;
     }
 
+    static HttpError of(int status, String message) {
+        return new HttpError(status, message, null);
+    }
+
     static HttpError badRequest(String message) {
-        return new HttpError(400, message, null);
+        return of(400, message);
     }
 
     static HttpError forbidden(String message) {
-        return new HttpError(403, message, null);
+        return of(403, message);
     }
 
     static HttpError notFound(String message) {
-        return new HttpError(404, message, null);
+        return of(404, message);
     }
 
     static HttpError methodNotAllowed(String method, String path, String allow) {
-        return new HttpError(405, "method " + method + " is not allowed on " + path + ": use " + allow, allow);
+        return new HttpError(405, "method " + shown(method) + " is not allowed on " + shown(path) + ": use " + allow,
+                allow);
+    }
+
+    /**
+     * {@code value} as an error message may show it: control characters replaced by {@code ?} (one
+     * line), cut to {@value #SHOWN_CHARS} characters with {@code ...} after the cut.
+     */
+    static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String cut = value.length() > SHOWN_CHARS ? value.substring(0, SHOWN_CHARS) : value;
+        StringBuilder out = new StringBuilder(cut.length() + 3);
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return cut.length() < value.length() ? out.append("...").toString() : out.toString();
     }
 
     int status() {

@@ -8,7 +8,9 @@ import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.Topology;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,8 +58,20 @@ final class StatusApi {
                          UUID topDriver, List<JobTree.Node> tree, int treeSize, boolean treeTruncated) {
     }
 
+    /**
+     * One page of the job listing, newest first: {@code jobs} are those from {@code offset} on, at most
+     * {@code limit}; {@code total} counts every job the grid lists.
+     */
+    record JobsPage(List<JobView> jobs, int total, int offset, int limit) {
+    }
+
     record CancelView(String id, boolean cancelled) {
     }
+
+    /** Newest first; jobs submitted at the same instant by id, so pages do not overlap. */
+    private static final Comparator<JobInfo> NEWEST_FIRST = Comparator
+            .comparing(JobInfo::submitted, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
+            .thenComparing(j -> j.id().toString());
 
     private final Grid grid;
     private final JobTree tree;
@@ -77,8 +91,14 @@ final class StatusApi {
         return new TopologyView(members);
     }
 
-    List<JobView> jobs() {
-        return grid.jobs().stream().map(JobView::of).toList();
+    /** Jobs {@code offset .. offset + limit - 1} of the grid's listing, newest first (the grid lists them all). */
+    JobsPage jobs(int offset, int limit) {
+        List<JobInfo> all = new ArrayList<>(grid.jobs());
+        all.sort(NEWEST_FIRST);
+        int from = Math.min(offset, all.size());
+        int to = (int) Math.min((long) from + limit, all.size());
+        List<JobView> page = all.subList(from, to).stream().map(JobView::of).toList();
+        return new JobsPage(page, all.size(), offset, limit);
     }
 
     /** @throws HttpError 404 when the grid knows no job {@code id} */

@@ -1,37 +1,37 @@
 package dev.canopy.node.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.canopy.grid.JobId;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Routes a request to {@link StatusApi}, the page or the Prometheus registry, and turns every
- * failure into a JSON error. Runs on the server's threads; holds no state of its own.
+ * Checks a request's Host, routes it to {@link StatusApi}, the page or the Prometheus registry, and
+ * turns every failure into a JSON error. Runs on the server's worker threads; holds no state of its own.
  */
-final class StatusHandler implements HttpHandler {
+final class StatusHandler implements Function<Request, Response> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusHandler.class);
 
-    private static final String JSON = "application/json; charset=utf-8";
     private static final String HTML = "text/html; charset=utf-8";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String JOBS = "/api/jobs";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final Set<String> JOBS_PARAMS = Set.of("limit", "offset");
 
     private final StatusApi api;
+    private final HostCheck hosts;
     private final PrometheusMeterRegistry prometheus;
     private final String registryType;
     private final byte[] page;
@@ -41,85 +41,98 @@ final class StatusHandler implements HttpHandler {
      * @param prometheus   the registry /metrics scrapes, or null
      * @param registryType class of the node's registry when it is not a Prometheus one, for the 404's message
      */
-    StatusHandler(StatusApi api, PrometheusMeterRegistry prometheus, String registryType, byte[] page) {
+    StatusHandler(StatusApi api, HostCheck hosts, PrometheusMeterRegistry prometheus, String registryType,
+                  byte[] page) {
         this.api = api;
+        this.hosts = hosts;
         this.prometheus = prometheus;
         this.registryType = registryType;
         this.page = page;
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
+    public Response apply(Request request) {
         try {
-            drain(exchange.getRequestBody());
-            try {
-                route(exchange);
-            } catch (HttpError e) {
-                sendError(exchange, e.status(), e.getMessage(), e.allow());
-            } catch (HazelcastInstanceNotActiveException e) {
-                sendError(exchange, 503, "the node is shutting down", null);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                LOG.warn("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                sendError(exchange, 500, "internal error: " + oneLine(e), null);
-            }
-        } catch (IOException e) {
-            LOG.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
-                    e.toString());
-        } finally {
-            exchange.close();
+            hosts.require(request.header("Host"));
+            return route(request);
+        } catch (HttpError e) {
+            return Response.error(e);
+        } catch (HazelcastInstanceNotActiveException e) {
+            return Response.error(503, "the node is shutting down", null);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{} {} failed", request.method(), HttpError.shown(request.rawPath()), e);
+            return Response.error(500, "internal error: " + oneLine(e), null);
         }
     }
 
-    private void route(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
-        if (path == null || path.isEmpty()) {
-            path = "/";
+    private Response route(Request request) {
+        String method = request.method();
+        List<String> path = request.segments();
+        String shownPath = request.rawPath();
+        if (path.isEmpty()) {
+            requireGet(method, "/");
+            return new Response(200, HTML, page, null);
         }
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
+        if (path.equals(List.of("metrics"))) {
+            requireGet(method, shownPath);
+            return new Response(200, PROMETHEUS_TEXT, scrape(), null);
         }
-        switch (path) {
-            case "/" -> {
-                requireGet(method, path);
-                send(exchange, 200, HTML, page);
-            }
-            case "/metrics" -> {
-                requireGet(method, path);
-                send(exchange, 200, PROMETHEUS_TEXT, scrape());
-            }
-            case "/api/topology" -> {
-                requireGet(method, path);
-                sendJson(exchange, 200, api.topology());
-            }
-            case JOBS -> {
-                requireGet(method, path);
-                sendJson(exchange, 200, api.jobs());
-            }
-            default -> routeJob(exchange, method, path);
+        if (path.equals(List.of("api", "topology"))) {
+            requireGet(method, shownPath);
+            return json(api.topology());
         }
+        if (path.equals(List.of("api", "jobs"))) {
+            requireGet(method, shownPath);
+            Map<String, List<String>> query = request.query();
+            for (String name : query.keySet()) {
+                if (!JOBS_PARAMS.contains(name)) {
+                    throw HttpError.badRequest("unknown query parameter '" + HttpError.shown(name)
+                            + "' of /api/jobs: use limit and offset");
+                }
+            }
+            int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
+            int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+            return json(api.jobs(offset, limit));
+        }
+        if (path.size() >= 3 && path.size() <= 4 && path.get(0).equals("api") && path.get(1).equals("jobs")) {
+            if (path.size() == 3) {
+                requireGet(method, shownPath);
+                return json(api.job(jobId(path.get(2))));
+            }
+            if (path.get(3).equals("cancel")) {
+                if (!method.equals("POST")) {
+                    throw HttpError.methodNotAllowed(method, shownPath, "POST");
+                }
+                requireSameOrigin(request);
+                return json(api.cancel(jobId(path.get(2))));
+            }
+        }
+        throw HttpError.notFound("no such path " + HttpError.shown(shownPath) + ": try /, /metrics, /api/topology, "
+                + "/api/jobs, /api/jobs/{id} or POST /api/jobs/{id}/cancel");
     }
 
-    /** {@code /api/jobs/{id}} and {@code /api/jobs/{id}/cancel}. */
-    private void routeJob(HttpExchange exchange, String method, String path) throws IOException {
-        if (!path.startsWith(JOBS + "/")) {
-            throw unknownPath(path);
+    /**
+     * The query parameter {@code name} as a whole number from {@code min} to {@code max}, or {@code absent}.
+     *
+     * @throws HttpError 400 naming the parameter, its value and what is allowed
+     */
+    static int intParam(Map<String, List<String>> query, String name, int absent, int min, int max) {
+        List<String> values = query.get(name);
+        if (values == null) {
+            return absent;
         }
-        String[] parts = path.substring(JOBS.length() + 1).split("/", -1);
-        if (parts.length == 1) {
-            requireGet(method, path);
-            sendJson(exchange, 200, api.job(jobId(parts[0])));
-        } else if (parts.length == 2 && parts[1].equals("cancel")) {
-            if (!method.equals("POST")) {
-                throw HttpError.methodNotAllowed(method, path, "POST");
-            }
-            requireSameOrigin(exchange);
-            sendJson(exchange, 200, api.cancel(jobId(parts[0])));
-        } else {
-            throw unknownPath(path);
+        String allowed = max == Integer.MAX_VALUE ? "a whole number of at least " + min
+                : "a whole number from " + min + " to " + max;
+        if (values.size() > 1) {
+            throw HttpError.badRequest(name + " must be given once but was given " + values.size() + " times");
         }
+        String value = values.get(0);
+        if (!value.matches("-?[0-9]{1,10}") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
+            throw HttpError.badRequest(name + " must be " + allowed + " but was '" + HttpError.shown(value) + "'");
+        }
+        return Integer.parseInt(value);
     }
 
     private static JobId jobId(String text) {
@@ -130,21 +143,22 @@ final class StatusHandler implements HttpHandler {
         try {
             return JobId.parse(text);
         } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest(e.getMessage());
+            throw HttpError.badRequest(e.getMessage()); // names the text cut to 80 characters
         }
     }
 
     /**
      * Refuses a state-changing request that a page of another site sent through the user's browser:
-     * browsers name the sending page's origin, which must then be this server. Requests without an
+     * browsers name the sending page's origin, which must then be this server (the Host, which
+     * {@link HostCheck} has already found to be one of this server's names). Requests without an
      * Origin header (curl, the command line) pass.
      */
-    private static void requireSameOrigin(HttpExchange exchange) {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
+    private static void requireSameOrigin(Request request) {
+        String origin = request.header("Origin");
         if (origin == null) {
             return;
         }
-        String host = exchange.getRequestHeaders().getFirst("Host");
+        String host = request.header("Host");
         String authority;
         try {
             authority = URI.create(origin.trim()).getRawAuthority();
@@ -152,8 +166,8 @@ final class StatusHandler implements HttpHandler {
             authority = null;
         }
         if (host == null || authority == null || !authority.equalsIgnoreCase(host.trim())) {
-            throw HttpError.forbidden("cross-origin request from " + origin + " refused: cancel jobs from the "
-                    + "status page of this node or without a browser");
+            throw HttpError.forbidden("cross-origin request from " + HttpError.shown(origin) + " refused: cancel "
+                    + "jobs from the status page of this node or without a browser");
         }
     }
 
@@ -161,11 +175,6 @@ final class StatusHandler implements HttpHandler {
         if (!method.equals("GET")) {
             throw HttpError.methodNotAllowed(method, path, "GET");
         }
-    }
-
-    private static HttpError unknownPath(String path) {
-        return HttpError.notFound("no such path " + path + ": try /, /metrics, /api/topology, /api/jobs, "
-                + "/api/jobs/{id} or POST /api/jobs/{id}/cancel");
     }
 
     private byte[] scrape() {
@@ -177,45 +186,22 @@ final class StatusHandler implements HttpHandler {
         return prometheus.scrape().getBytes(StandardCharsets.UTF_8);
     }
 
-    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, JSON, json.writeValueAsBytes(body));
-    }
-
-    private void sendError(HttpExchange exchange, int status, String message, String allow) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        body.put("status", status);
-        if (allow != null) {
-            exchange.getResponseHeaders().set("Allow", allow);
-        }
-        sendJson(exchange, status, body);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+    private Response json(Object body) {
+        try {
+            return new Response(200, Response.JSON, json.writeValueAsBytes(body), null);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
         }
     }
 
-    private static void drain(InputStream body) throws IOException {
-        try (body) {
-            body.transferTo(OutputStream.nullOutputStream());
-        }
-    }
-
-    /** The throwable's class and the first line of its message. */
+    /** The throwable's class and the first line of its message, cut like any echoed value. */
     private static String oneLine(Throwable t) {
         String message = t.getMessage();
         if (message == null || message.isBlank()) {
             return t.getClass().getSimpleName();
         }
         int newline = message.indexOf('\n');
-        return t.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline)).strip();
+        return t.getClass().getSimpleName() + ": "
+                + HttpError.shown((newline < 0 ? message : message.substring(0, newline)).strip());
     }
 }

@@ -1,7 +1,6 @@
 package dev.canopy.node.http;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.sun.net.httpserver.HttpServer;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridNode;
@@ -18,33 +17,61 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A node's HTTP status server, on the JDK's {@link HttpServer}:
+ * A node's HTTP status server:
  *
  * <pre>
  * GET  /                        the status page: members and their load, jobs with progress bars, a job's tree,
  *                               live (self-contained, no external resource; polls the API below every second)
  * GET  /metrics                 Prometheus text (format 0.0.4) of the node's meters
  * GET  /api/topology            {"members": [{uuid, address, workerThreads, busy, queuedLeaves, roles}]}
- * GET  /api/jobs                [{id, name, state, progress: {total, done, failed, retried, running, depth, leaves},
- *                                 submitted (ISO-8601), topDriver}]
+ * GET  /api/jobs?limit=&amp;offset=  {"jobs": [{id, name, state, progress: {total, done, failed, retried, running,
+ *                                 depth, leaves}, submitted (ISO-8601), topDriver}], total, offset, limit}:
+ *                               newest first, limit 0..1000 (default 100), offset &gt;= 0 (default 0)
  * GET  /api/jobs/{id}           the job as above plus tree: [{path, parentPath, leaf, member, state, attempt,
  *                                 tasks, done, children}], treeSize, treeTruncated
  * POST /api/jobs/{id}/cancel    {"id": ..., "cancelled": true | false (it had ended already)}
  * </pre>
  *
- * Every error is JSON {@code {"error": "<one line>", "status": <code>}}, never a stack trace: 400 for
- * a malformed job id, 404 for an unknown job or path (and for {@code /metrics} without a Prometheus
- * registry), 405 with an {@code Allow} header for a wrong method, 503 while the node shuts down, 500
- * for anything else (its stack trace is logged at WARN).
+ * Every error is JSON {@code {"error": "<one line>", "status": <code>}}, never a stack trace or an
+ * HTML page, and repeats at most 80 characters of any value from the request: 400 for a malformed
+ * request, path escape ({@code %zz}), job id (only the 36-character UUID text is one) or query
+ * parameter (naming it, its value and what is allowed), 403 for a cancel posted by another site's
+ * page, 404 for an unknown job or path (and for {@code /metrics} without a Prometheus registry), 405
+ * with an {@code Allow} header for a wrong method, 421 for a Host it does not serve, 503 while the
+ * node shuts down or when too many requests wait, 500 for anything else (its stack trace is logged
+ * at WARN).
+ *
+ * <p><b>Host allow-list.</b> A request is answered only when its Host names the bind address,
+ * {@code localhost}, a loopback address or one of {@code httpHosts} ({@code GridConfig.httpHosts()}),
+ * or, when bound to {@code 0.0.0.0} or {@code ::}, one of this machine's interface addresses: a
+ * page whose domain an attacker re-points to this machine (DNS rebinding) sends its own name and is
+ * refused with 421. A cancel that carries an {@code Origin} must come from this server's own origin.
+ *
+ * <p><b>Limits</b> (so that a few slow or hostile clients cannot stall it): the request line at most
+ * 8 KiB (else 414), request line and headers at most 16 KiB and 100 lines (else 431), a body at most
+ * 16 KiB and only with a Content-Length (no endpoint reads one; a larger Content-Length is 413 at
+ * once, before any of the body is read), the whole request within 10 s of connecting (else 408 and
+ * the connection is closed), the answer read by the client within 30 s, at most 64 connections
+ * open (past that the oldest one still sending its request is closed). Every answer closes its
+ * connection. Requests are read without holding a thread (one selector thread for all
+ * connections) and answered by 4 worker threads, each reading the grid afresh; at most 64 complete
+ * requests wait for them (else 503). It does not use the JDK's {@code HttpServer}, whose limits are
+ * JVM-wide system properties and which reads headers on its worker threads (see {@code HttpLoop}),
+ * and it sets no system property.
  *
  * <p><b>Metrics.</b> {@code /metrics} scrapes a {@link PrometheusMeterRegistry}: the registry given
  * to {@link #start}, or found inside it when it is a {@link CompositeMeterRegistry}. A node's own
@@ -56,7 +83,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link GridNode} or a {@link GridClient}; for any other {@link Grid} the tree is empty. The query
  * runs on the member owning the job's partition (see {@link dev.canopy.grid.spi.JobTrees}).
  *
- * <p>Requests run on a small pool of daemon threads; each reads the grid afresh. Thread-safe.
+ * <p>Thread-safe.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -64,22 +91,27 @@ public final class StatusServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
-    private static final int THREADS = 4;
+    private static final int BACKLOG = 128;
     private static final long STOP_WAIT_MILLIS = 5_000;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpLoop loop;
+    private final Thread loopThread;
+    private final ExecutorService workers;
     private final String host;
+    private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StatusServer(HttpServer server, ExecutorService executor, String host) {
-        this.server = server;
-        this.executor = executor;
+    private StatusServer(HttpLoop loop, Thread loopThread, ExecutorService workers, String host, int port) {
+        this.loop = loop;
+        this.loopThread = loopThread;
+        this.workers = workers;
         this.host = host;
+        this.port = port;
     }
 
     /**
-     * Starts serving {@code grid} on {@code host:port}.
+     * Starts serving {@code grid} on {@code host:port}, answering only to the bind address,
+     * {@code localhost} and loopback addresses (see {@link #start(Grid, MeterRegistry, String, int, List)}).
      *
      * @param registryOrNull the registry {@code /metrics} scrapes; null takes a {@link GridNode}'s own
      *                       {@link GridNode#meterRegistry()} (and, for a client, leaves {@code /metrics} at 404)
@@ -89,28 +121,49 @@ public final class StatusServer implements AutoCloseable {
      *                              when it is taken), naming the host and port
      */
     public static StatusServer start(Grid grid, MeterRegistry registryOrNull, String host, int port) {
+        return start(grid, registryOrNull, host, port, List.of());
+    }
+
+    /**
+     * As {@link #start(Grid, MeterRegistry, String, int)}, also answering to {@code httpHosts}: the
+     * names or addresses, without ports, under which clients reach this server ({@code GridConfig.httpHosts()}).
+     *
+     * @throws IllegalArgumentException naming an entry of {@code httpHosts} that is not a host name or address
+     */
+    public static StatusServer start(Grid grid, MeterRegistry registryOrNull, String host, int port,
+                                     List<String> httpHosts) {
+        return start(grid, registryOrNull, host, port, httpHosts, HttpLimits.DEFAULTS);
+    }
+
+    static StatusServer start(Grid grid, MeterRegistry registryOrNull, String host, int port,
+                              List<String> httpHosts, HttpLimits limits) {
         Objects.requireNonNull(grid, "grid");
+        Objects.requireNonNull(httpHosts, "httpHosts must not be null: pass an empty list for none");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("httpPort must be between 0 and 65535 but was " + port);
         }
         String bindHost = host == null || host.isBlank() ? DEFAULT_HOST : host.trim();
+        HostCheck hosts = HostCheck.of(bindHost, httpHosts);
         MeterRegistry registry = registryOrNull != null ? registryOrNull
                 : grid instanceof GridNode node ? node.meterRegistry() : null;
         HazelcastInstance hz = hazelcastOf(grid);
-        StatusHandler handler = new StatusHandler(new StatusApi(grid, hz == null ? null : new JobTree(hz)),
+        StatusHandler handler = new StatusHandler(new StatusApi(grid, hz == null ? null : new JobTree(hz)), hosts,
                 prometheusOf(registry), registry == null ? null : registry.getClass().getName(), StatusPage.load());
-        HttpServer server;
+        ServerSocketChannel channel = bind(bindHost, port);
+        ExecutorService workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(limits.queue()), daemonThreads("canopy-http-"));
+        HttpLoop loop;
         try {
-            server = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
+            loop = new HttpLoop(channel, handler, limits, workers);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve HTTP status on " + bindHost + ":" + port + ": "
-                    + e.getMessage() + " (set httpPort to a free port, or 0 for any)", e);
+            closeQuietly(channel);
+            workers.shutdownNow();
+            throw new UncheckedIOException("cannot serve HTTP status on " + bindHost + ":" + port + ": " + e, e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        server.setExecutor(executor);
-        server.createContext("/", handler);
-        server.start();
-        StatusServer started = new StatusServer(server, executor, bindHost);
+        Thread loopThread = daemonThreads("canopy-http-io").newThread(loop);
+        loopThread.start();
+        StatusServer started = new StatusServer(loop, loopThread, workers, bindHost,
+                channel.socket().getLocalPort());
         LOG.info("HTTP status at {}", started.uri());
         return started;
     }
@@ -123,6 +176,12 @@ public final class StatusServer implements AutoCloseable {
      */
     public static StatusServer startFrom(Grid grid, MeterRegistry registryOrNull, String host, int firstPort,
                                          int attempts) {
+        return startFrom(grid, registryOrNull, host, firstPort, attempts, List.of());
+    }
+
+    /** As {@link #startFrom(Grid, MeterRegistry, String, int, int)}, also answering to {@code httpHosts}. */
+    public static StatusServer startFrom(Grid grid, MeterRegistry registryOrNull, String host, int firstPort,
+                                         int attempts, List<String> httpHosts) {
         if (firstPort < 1 || firstPort > 65535) {
             throw new IllegalArgumentException("httpPort must be between 1 and 65535 to search upward but was "
                     + firstPort);
@@ -134,7 +193,7 @@ public final class StatusServer implements AutoCloseable {
         UncheckedIOException last = null;
         for (int port = firstPort; port <= lastPort; port++) {
             try {
-                return start(grid, registryOrNull, host, port);
+                return start(grid, registryOrNull, host, port, httpHosts);
             } catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof BindException)) {
                     throw e;
@@ -158,7 +217,7 @@ public final class StatusServer implements AutoCloseable {
 
     /** The port the server listens on (the one picked when started with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return port;
     }
 
     /** The address of the status page, such as {@code http://127.0.0.1:8080/}. */
@@ -170,20 +229,21 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
-    /** Stops listening at once and ends the server's threads (waiting up to 5 s for requests in flight). */
+    /** Stops listening and closes every connection at once, then ends the server's threads (waiting up to 5 s each). */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(0);
-        executor.shutdown();
+        loop.stop();
+        workers.shutdown();
         try {
-            if (!executor.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+            loopThread.join(STOP_WAIT_MILLIS);
+            if (!workers.awaitTermination(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
             }
         } catch (InterruptedException e) {
-            executor.shutdownNow();
+            workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
@@ -219,10 +279,39 @@ public final class StatusServer implements AutoCloseable {
         return null;
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ServerSocketChannel bind(String bindHost, int port) {
+        ServerSocketChannel channel = null;
+        try {
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(bindHost, port), BACKLOG);
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot serve HTTP status on " + bindHost + ":" + port + ": "
+                    + e.getMessage() + " (set httpPort to a free port, or 0 for any)", e);
+        } catch (UnresolvedAddressException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot serve HTTP status on " + bindHost + ":" + port
+                    + ": the host is unknown (set bindAddress to an address of this machine)",
+                    new UnknownHostException(bindHost));
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing {} failed: {}", channel, e.toString());
+            }
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "canopy-http-" + count.incrementAndGet());
+            Thread t = new Thread(r, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
             t.setDaemon(true);
             return t;
         };

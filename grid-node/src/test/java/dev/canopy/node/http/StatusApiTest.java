@@ -74,10 +74,13 @@ class StatusApiTest extends StatusServerTestSupport {
         awaitRunningLeaf(job);
 
         // when
-        JsonNode jobs = json(get(0, "/api/jobs"));
+        JsonNode page = json(get(0, "/api/jobs"));
 
         // then
-        JsonNode listed = find(jobs, job.id());
+        assertEquals(1, page.get("total").asInt(), page.toString());
+        assertEquals(0, page.get("offset").asInt());
+        assertEquals(100, page.get("limit").asInt());
+        JsonNode listed = find(page.get("jobs"), job.id());
         assertEquals("listed", listed.get("name").asText());
         assertEquals("RUNNING", listed.get("state").asText());
         JsonNode progress = listed.get("progress");
@@ -185,6 +188,16 @@ class StatusApiTest extends StatusServerTestSupport {
         assertError(detail, 400);
         assertTrue(json(detail).get("error").asText().contains("not-a-uuid"), detail.body());
         assertError(cancel, 400);
+    }
+
+    @Test
+    void whenJobIdIsAShortUuidForm_thenBadRequestNamesIt() {
+        // when: UUID.fromString takes 1-1-1-1-1, a job id is only the 36-character form
+        HttpResponse<String> detail = get(0, "/api/jobs/1-1-1-1-1");
+
+        // then
+        assertEquals("job id must be a UUID like 3f2b9c1e-0d4a-4c7e-9a51-2b6f0c8e7d13 but was '1-1-1-1-1'",
+                assertError(detail, 400));
     }
 
     @Test
@@ -333,15 +346,5 @@ class StatusApiTest extends StatusServerTestSupport {
             }
         }
         return fail("job " + id + " is not in " + jobs);
-    }
-
-    private static void assertError(HttpResponse<String> response, int status) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        JsonNode body = json(response);
-        assertEquals(status, body.get("status").asInt(), response.body());
-        String error = body.get("error").asText();
-        assertFalse(error.isBlank(), response.body());
-        assertFalse(error.contains("\n") || error.contains("\tat "), "one line, no stack trace: " + error);
     }
 }

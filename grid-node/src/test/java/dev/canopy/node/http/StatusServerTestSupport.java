@@ -14,12 +14,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +36,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A two-member {@link TestCluster} (grid-core's, one per test), each member with a {@link GridNode}
@@ -50,6 +61,7 @@ abstract class StatusServerTestSupport {
     final List<GridNode> nodes = new ArrayList<>();
     final List<PrometheusMeterRegistry> registries = new ArrayList<>();
     final List<StatusServer> servers = new ArrayList<>();
+    private final List<AutoCloseable> extras = new ArrayList<>();
 
     @BeforeEach
     final void startCluster() {
@@ -64,11 +76,15 @@ abstract class StatusServerTestSupport {
     }
 
     @AfterEach
-    final void stopCluster() {
+    final void stopCluster() throws Exception {
         try {
+            for (AutoCloseable extra : extras) {
+                extra.close();
+            }
             servers.forEach(StatusServer::close);
             cluster.close();
         } finally {
+            extras.clear();
             servers.clear();
             nodes.clear();
             registries.forEach(PrometheusMeterRegistry::close);
@@ -120,6 +136,13 @@ abstract class StatusServerTestSupport {
 
     // -------------------------------------------------------------------------------------- HTTP
 
+    /** A further server on the first node, on a free loopback port, closed after the test. */
+    StatusServer startServer(List<String> httpHosts, HttpLimits limits) {
+        StatusServer server = StatusServer.start(nodes.get(0), null, StatusServer.DEFAULT_HOST, 0, httpHosts, limits);
+        extras.add(server);
+        return server;
+    }
+
     URI uri(int server, String path) {
         return servers.get(server).uri().resolve(path);
     }
@@ -140,6 +163,19 @@ abstract class StatusServerTestSupport {
         return send(HttpRequest.newBuilder(uri(server, path)).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** GET with a request timeout of {@code timeout}: an answer that takes longer fails the test. */
+    static HttpResponse<String> get(StatusServer server, String path, Duration timeout) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).GET().timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " got no answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted during an HTTP request", e);
+        }
+    }
+
     static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
@@ -156,6 +192,94 @@ abstract class StatusServerTestSupport {
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** A JSON error of {@code status}: {"error": one line, no stack trace, "status": status}; returns the error. */
+    static String assertError(HttpResponse<String> response, int status) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode body = json(response);
+        assertEquals(status, body.get("status").asInt(), response.body());
+        String error = body.get("error").asText();
+        assertFalse(error.isBlank(), response.body());
+        assertFalse(error.contains("\n") || error.contains("\tat "), "one line, no stack trace: " + error);
+        return error;
+    }
+
+    /** As {@link #assertError} for an answer read from a raw socket. */
+    static String assertRawError(String answer, int status) {
+        assertEquals(status, statusOf(answer), answer);
+        assertTrue(answer.contains("\r\nContent-Type: application/json"), answer);
+        JsonNode body = jsonOf(answer);
+        assertEquals(status, body.get("status").asInt(), answer);
+        String error = body.get("error").asText();
+        assertFalse(error.isBlank() || error.contains("\n"), answer);
+        return error;
+    }
+
+    // ------------------------------------------------------------------------------ raw sockets
+
+    /**
+     * Connects to {@code server} and sends {@code bytes} (ISO-8859-1), leaving the socket open;
+     * reads on it give up after {@link #WAIT}. Closed after the test.
+     */
+    Socket sendRaw(StatusServer server, String bytes) {
+        try {
+            Socket socket = new Socket();
+            extras.add(socket);
+            socket.connect(new InetSocketAddress(StatusServer.DEFAULT_HOST, server.port()), 5_000);
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends {@code request} as is and returns the whole answer, read until the server closes. */
+    String exchangeRaw(StatusServer server, String request) {
+        return readUntilClosed(sendRaw(server, request));
+    }
+
+    /**
+     * What the server sent on {@code socket} until it closed the connection (end of stream or a
+     * reset); fails when it is still open after {@link #WAIT}.
+     */
+    static String readUntilClosed(Socket socket) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            InputStream in = socket.getInputStream();
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection within " + WAIT + "; it sent: "
+                    + received.toString(StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            // a reset: the server closed the connection
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The status code of a raw answer ({@code HTTP/1.1 200 OK ...}). */
+    static int statusOf(String answer) {
+        if (!answer.startsWith("HTTP/1.1 ")) {
+            throw new AssertionError("not an HTTP answer: " + answer);
+        }
+        return Integer.parseInt(answer.substring(9, 12));
+    }
+
+    /** The JSON body of a raw answer. */
+    static JsonNode jsonOf(String answer) {
+        int body = answer.indexOf("\r\n\r\n");
+        try {
+            return JSON.readTree(answer.substring(body + 4));
+        } catch (IOException e) {
+            throw new AssertionError("no JSON body in: " + answer, e);
         }
     }
 
