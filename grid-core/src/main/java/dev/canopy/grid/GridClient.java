@@ -25,7 +25,11 @@ public final class GridClient extends RecordsGrid {
     public static GridClient connect(GridClientConfig config) {
         Objects.requireNonNull(config, "config");
         ClientConfig clientConfig = ClientBootstrap.clientConfig(config);
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig);
+        return over(HazelcastClient.newHazelcastClient(clientConfig), config);
+    }
+
+    /** A grid client over a Hazelcast client connected as {@code config} says (tests make it on their own network). */
+    static GridClient over(HazelcastInstance client, GridClientConfig config) {
         GridClient grid = new GridClient(client);
         grid.access.start();
         return grid;
