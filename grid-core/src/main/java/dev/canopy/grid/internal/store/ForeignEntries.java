@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * many entries (listings, the progress aggregation, the end of a job's tree) reads keys and values
  * through {@link #keyOf} and {@link #valueOf}, which turn such an entry into "absent" rather than an
  * exception that would fail the whole query. The entry stays until someone removes it, which
- * {@code IMap.delete} can (see {@link GridMaps.StateExtractor} for what once kept it from doing so).
+ * {@code IMap.delete} can (see {@link GridMaps.StateExtractor} for what once kept it from doing so),
+ * except in {@code canopy.jobs} for bytes that no serializer of the members can read: Hazelcast must
+ * read a value to take it out of that map's index.
  *
  * <p>A skip is logged at WARN at most once per map per minute in a JVM, naming the map and the key:
  * a status page lists jobs every few seconds and would otherwise repeat it each time.
@@ -44,7 +46,9 @@ public final class ForeignEntries {
             value = entry.getValue();
         } catch (RuntimeException e) {
             // HazelcastSerializationException: a class this JVM lacks, or bytes no serializer can read
-            skipped(map, keyText(entry), "holds bytes that do not deserialize here (" + shorten(e.toString()) + ")");
+            skipped(map, keyText(entry), "holds bytes that do not deserialize here (" + shorten(e.toString()) + ")"
+                    + (GridMaps.JOBS.equals(map) ? "; its state index reads every value it removes, so the members"
+                    + " need the class or serializer the bytes were written with before it can be deleted" : ""));
             return null;
         }
         if (value == null || type.isInstance(value)) {

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.store;
 
 import com.hazelcast.config.AttributeConfig;
+import com.hazelcast.config.CacheDeserializedValues;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InvalidConfigurationException;
@@ -82,8 +83,12 @@ public final class GridMaps {
 
     private static MapConfig[] mapConfigs(int backupCount) {
         return new MapConfig[] {
-                // the watchdog looks up unfinished jobs every second: by index, not by reading every record
+                // the watchdog looks up unfinished jobs every second: by index, not by reading every record.
+                // Values are not kept deserialized beside their bytes (the default with an index): a query
+                // would deserialize every value before Canopy's code sees it, so one entry that cannot be
+                // read here would fail every listing; read by the listing, it is skipped (ForeignEntries)
                 new MapConfig(JOBS).setBackupCount(backupCount)
+                        .setCacheDeserializedValues(CacheDeserializedValues.NEVER)
                         .addAttributeConfig(new AttributeConfig(STATE, StateExtractor.class.getName()))
                         .addIndexConfig(new IndexConfig(IndexType.HASH, STATE)),
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),

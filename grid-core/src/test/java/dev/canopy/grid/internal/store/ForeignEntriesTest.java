@@ -4,6 +4,7 @@ import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.partition.PartitionAware;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.canopy.grid.GridClient;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,6 +158,33 @@ class ForeignEntriesTest extends GridTestSupport {
         }
         jobs.delete(key);
         assertFalse(jobs.containsKey(key));
+        assertRunningJobCompletes();
+    }
+
+    @Test
+    void whenBytesNoSerializerCanReadAreInJobs_thenListingsSkipThemButTheyCannotBeDeleted() {
+        // given: bytes of a type id no member has a serializer for (a client's own serializer, say)
+        byte[] bytes = ByteBuffer.allocate(12).putInt(0).putInt(0x7777).putInt(5).array();
+        IMap<Object, Object> jobs = nodes.get(0).hazelcast().getMap(GridMaps.JOBS);
+
+        try (LogCapture log = new LogCapture()) {
+            // when: Hazelcast stores them, then fails the put on the index, which must read them
+            assertThrows(HazelcastSerializationException.class, () -> jobs.put("u", new HeapData(bytes)));
+            List<JobInfo> fromNode = nodes.get(1).jobs();
+            List<JobInfo> fromClient = client.jobs();
+
+            // then
+            assertTrue(jobs.containsKey("u"));
+            assertRealJobs(fromNode);
+            assertRealJobs(fromClient);
+            assertEquals(List.of(JOBS_WARNING + " that is not Canopy's: key \"u\" holds bytes that do not deserialize"
+                    + " here (com.hazelcast.nio.serialization.HazelcastSerializationException: There is no ...); its"
+                    + " state index reads every value it removes, so the members need the class or serializer the bytes"
+                    + " were written with before it can be deleted; remove it with hz.getMap(\"canopy.jobs\").delete(key)"
+                    + " (further skips in canopy.jobs are not logged for a minute)"), log.linesFrom(JOBS_WARNING));
+        }
+        // the limit the warning states: Hazelcast must read the value to take it out of the index
+        assertThrows(HazelcastSerializationException.class, () -> jobs.delete("u"));
         assertRunningJobCompletes();
     }
 
