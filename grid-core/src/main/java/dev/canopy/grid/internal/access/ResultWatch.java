@@ -50,7 +50,7 @@ public final class ResultWatch {
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
-    /** The cluster's members when each job was first awaited (Hazelcast's own immutable set, not a copy). */
+    /** The cluster's members when each job was first awaited: the set Hazelcast hands out (a member shares its own). */
     private final Map<String, Set<Member>> membersAtStart = new ConcurrentHashMap<>();
     private final Supplier<Set<Member>> members;
     /** Jobs whose submit call has not returned: their records may not be written yet. */
