@@ -11,6 +11,9 @@ import java.util.Objects;
 /**
  * A client of a Canopy grid: submits and watches jobs over a Hazelcast client connection and
  * never runs tasks. It reconnects by itself when members restart; handles it gave out keep waiting.
+ * When the whole cluster stops, their jobs are gone (records live in the members' memory only):
+ * the handles fail saying so, once the client gives up reconnecting after its connect timeout, or
+ * once it finds the job missing from a cluster that was started anew.
  */
 public final class GridClient extends RecordsGrid {
 
@@ -25,8 +28,13 @@ public final class GridClient extends RecordsGrid {
     public static GridClient connect(GridClientConfig config) {
         Objects.requireNonNull(config, "config");
         ClientConfig clientConfig = ClientBootstrap.clientConfig(config);
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig);
+        return over(HazelcastClient.newHazelcastClient(clientConfig), config);
+    }
+
+    /** A grid client over a Hazelcast client connected as {@code config} says (tests make it on their own network). */
+    static GridClient over(HazelcastInstance client, GridClientConfig config) {
         GridClient grid = new GridClient(client);
+        grid.access.watchConnection(config.clusterName(), config.connectTimeout());
         grid.access.start();
         return grid;
     }

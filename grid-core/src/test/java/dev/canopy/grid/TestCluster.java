@@ -1,11 +1,14 @@
 package dev.canopy.grid;
 
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.test.TestHazelcastFactory;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
 import dev.canopy.grid.internal.access.AsyncCallbacks;
+import dev.canopy.grid.internal.access.ClientBootstrap;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The in-JVM cluster every cluster test runs on: members from Hazelcast's
  * {@link TestHazelcastInstanceFactory} (mock network, one JVM), each with a {@link GridNode}
- * attached, under a cluster name of their own. It owns what it starts: {@link #kill} and
- * {@link #closeGracefully} take a member out, {@link #close()} cancels the jobs still running,
- * closes every node still live and terminates every instance.
+ * attached, under a cluster name of their own, and {@link GridClient}s on the same network. It owns
+ * what it starts: {@link #kill} and {@link #closeGracefully} take a member out, {@link #close()}
+ * cancels the jobs still running, closes every client and every node still live and terminates
+ * every instance.
  *
  * <p>Test bases hold one per test ({@link GridTestSupport}, {@code RecoveryTestSupport}, grid-node's
  * {@code StatusServerTestSupport}) and close it after the test. Waits are bounded ({@link Await}).
@@ -38,7 +42,8 @@ public final class TestCluster implements AutoCloseable {
     /** How long {@link #kill} waits for the terminations it started. */
     private static final long KILL_SECONDS = 30;
 
-    private final TestHazelcastInstanceFactory factory = new TestHazelcastInstanceFactory();
+    /** Hazelcast's factory of members and clients on one mock network. */
+    private final TestHazelcastFactory factory = new TestHazelcastFactory();
     private final String clusterName;
     /** The member of every node started, oldest first; killed and closed ones stay here. */
     private final List<UUID> started = new CopyOnWriteArrayList<>();
@@ -46,6 +51,7 @@ public final class TestCluster implements AutoCloseable {
     private final Map<UUID, GridNode> byId = new ConcurrentHashMap<>();
     /** Members killed, or whose node was closed: they no longer take part. */
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
+    private final List<GridClient> clients = new CopyOnWriteArrayList<>();
 
     /** True while this cluster holds Canopy's async-callback pool (see {@link #TestCluster(String, boolean)}). */
     private boolean tunesAsyncCallbacks;
@@ -112,6 +118,26 @@ public final class TestCluster implements AutoCloseable {
         awaitClusterSize(liveNodes().size());
         awaitClusterSafe();
         return nodes;
+    }
+
+    /**
+     * Connects a client to this cluster, with {@code config}'s settings but this cluster's name. The
+     * members it finds are those of the mock network, every member this cluster started, so
+     * {@code config}'s member list is ignored: a client whose members all stopped finds those started
+     * after, as a real one finds new members at its addresses.
+     */
+    public GridClient startClient(GridClientConfig config) {
+        GridClientConfig ours = config.copy().clusterName(clusterName);
+        ClientConfig client = ClientBootstrap.clientConfig(ours);
+        client.getNetworkConfig().setAddresses(new ArrayList<>());
+        GridClient grid = GridClient.over(factory.newHazelcastClient(client), ours);
+        clients.add(grid);
+        return grid;
+    }
+
+    /** This cluster's name, which {@link #startClient} clients connect to. */
+    public String clusterName() {
+        return clusterName;
     }
 
     /** Every node started, oldest first, killed and closed ones included. */
@@ -244,6 +270,13 @@ public final class TestCluster implements AutoCloseable {
     @Override
     public void close() {
         try {
+            for (GridClient client : clients) {
+                try {
+                    client.close();
+                } catch (RuntimeException e) {
+                    System.err.println("closing a client failed: " + e);
+                }
+            }
             cancelUnfinishedJobs();
             List<GridNode> live = new ArrayList<>(liveNodes());
             Collections.reverse(live);
@@ -255,6 +288,7 @@ public final class TestCluster implements AutoCloseable {
                 }
             }
         } finally {
+            clients.clear();
             started.clear();
             byId.clear();
             gone.clear();

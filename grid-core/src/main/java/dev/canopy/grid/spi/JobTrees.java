@@ -31,12 +31,16 @@ public final class JobTrees {
     public static List<SubJobView> read(HazelcastInstance hz, JobId job) {
         Objects.requireNonNull(hz, "hz");
         String id = Objects.requireNonNull(job, "job").toString();
-        // other jobs' trees share the partition: the predicate keeps this job's on the partition's owner
+        // other jobs' trees share the partition: the predicate keeps this job's on the partition's owner,
+        // and the projection drops (as null) an entry there that is not a sub-job record
         IMap<SubJobKey, SubJobRecord> subjobs = hz.getMap(GridMaps.SUBJOBS);
-        Collection<SubJobRecord> records = subjobs.values(Predicates.partitionPredicate(id, new Processors.OfJob(id)));
+        Collection<SubJobRecord> records = subjobs.project(new Processors.Readable(),
+                Predicates.partitionPredicate(id, new Processors.OfJob(id)));
         List<SubJobView> views = new ArrayList<>(records.size());
         for (SubJobRecord r : records) {
-            views.add(view(r));
+            if (r != null) {
+                views.add(view(r));
+            }
         }
         return views;
     }

@@ -6,6 +6,7 @@ import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.store.JobOutcome;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -43,11 +44,42 @@ public final class Failures {
         return new JobFailedException(prefix(jobId, name) + why + causeText, WHOLE_JOB, 0, portable);
     }
 
-    /** The job's records and result are gone from the grid. */
+    /**
+     * The job's records and result are gone from the grid while members remain: more than
+     * {@code backupCount} of them left at once.
+     */
     public static JobFailedException lost(String jobId) {
         return jobFailed(jobId, null, "its records were on members that left together before their backups were in"
                 + " sync (more than backupCount at once); submit it again", new RetriableGridException(
                 "job " + jobId + " was lost", null));
+    }
+
+    /**
+     * The job's records and result are gone, and so is every member that was in the cluster when it
+     * was awaited: the whole cluster stopped, and the one there now was started anew.
+     */
+    public static JobFailedException lostWithCluster(String jobId) {
+        return wholeClusterGone(jobId, "the whole cluster stopped or restarted while the job was running (none of the"
+                + " members there when it was submitted is left, and those there now do not know the job); records and"
+                + " results are kept in the members' memory only, so the job is gone: submit it again");
+    }
+
+    /**
+     * A client lost every member and gave up reconnecting: the whole cluster stopped, or it cannot be
+     * reached from the client.
+     */
+    public static JobFailedException clusterLost(String jobId, String clusterName, Duration connectTimeout) {
+        return wholeClusterGone(jobId, "the whole cluster stopped or restarted while the job was running, or became"
+                + " unreachable (this client lost every member of cluster '" + clusterName + "' and none answered"
+                + " within connectTimeout, " + connectTimeout.toMillis() + " ms, so the client shut down); records and"
+                + " results are kept in the members' memory only, so a cluster that stopped has lost the job: submit"
+                + " it again");
+    }
+
+    /** The message says it all: the cause (retriable: submit again) is not repeated in it. */
+    private static JobFailedException wholeClusterGone(String jobId, String why) {
+        return new JobFailedException(prefix(jobId, null) + why, WHOLE_JOB, 0,
+                new RetriableGridException("job " + jobId + " was lost with its cluster", null));
     }
 
     /**

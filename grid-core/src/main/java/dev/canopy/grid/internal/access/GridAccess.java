@@ -13,6 +13,7 @@ import dev.canopy.grid.internal.spec.JobSpec;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,6 +36,7 @@ public final class GridAccess {
 
     private static final long SUBMIT_TIMEOUT_SECONDS = 60;
 
+    private final HazelcastInstance hz;
     private final GridMaps maps;
     private final UUID localId;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -47,15 +49,24 @@ public final class GridAccess {
     private final JobListings listings;
 
     public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis) {
+        this.hz = hz;
         this.maps = new GridMaps(hz);
         this.localId = localId;
-        this.watch = new ResultWatch(maps, timer);
+        this.watch = new ResultWatch(maps, timer, () -> hz.getCluster().getMembers());
         this.ends = new JobEnds(maps, watch, resultTtlMillis, timer);
         this.listings = new JobListings(hz, maps);
     }
 
     public void start() {
         watch.start();
+    }
+
+    /**
+     * For a client: fails the handles it gave out when its cluster is gone (see {@link ClientConnection});
+     * {@code clusterName} and {@code connectTimeout} are the client's, for the message.
+     */
+    public void watchConnection(String clusterName, Duration connectTimeout) {
+        hz.getLifecycleService().addLifecycleListener(new ClientConnection(watch, clusterName, connectTimeout));
     }
 
     public void close() {

@@ -10,6 +10,7 @@ import dev.canopy.grid.JobState;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.Topology;
+import dev.canopy.grid.internal.store.ForeignEntries;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.JobRecord;
@@ -31,6 +32,10 @@ import java.util.UUID;
  * Reads what the grid knows of jobs and members, for listings and handles: a job's state,
  * failures and progress, every job's {@link JobInfo}, the {@link Topology}. Only reads; one or two
  * grid calls per answer, never a read of a job's spec.
+ *
+ * <p>A listing lists what it can read: an entry that is not Canopy's (a value of another type, bytes
+ * that do not deserialize, a key that is no job id) is left out and logged by {@link ForeignEntries},
+ * on the member that holds it or here, rather than failing every listing in the cluster.
  */
 final class JobListings {
 
@@ -47,23 +52,42 @@ final class JobListings {
     }
 
     List<JobInfo> jobs() {
-        Collection<JobRecord> records = maps.jobs.project(new Processors.WithoutSpec());
+        // null for an entry that is not a job record: skipped where it lies
+        Collection<JobRecord> projected = maps.jobs.project(new Processors.WithoutSpec());
+        List<Map.Entry<JobId, JobRecord>> records = new ArrayList<>(projected.size());
         Set<String> unfinished = new HashSet<>();
-        for (JobRecord r : records) {
+        for (JobRecord r : projected) {
+            JobId id = r == null ? null : jobIdOf(r);
+            if (id == null) {
+                continue;
+            }
+            records.add(Map.entry(id, r));
             if (!r.state().isTerminal()) {
                 unfinished.add(r.id());
             }
         }
         // a job whose result is written but whose record is not finished yet counts as ended
-        Map<String, JobOutcome> ended = unfinished.isEmpty() ? Map.of() : maps.results.getAll(unfinished);
-        List<JobInfo> infos = new ArrayList<>();
-        for (JobRecord r : records) {
-            JobOutcome outcome = ended.get(r.id());
-            infos.add(new JobInfo(JobId.parse(r.id()), r.name(), outcome != null ? outcome.state() : r.state(),
-                    progressOf(r, outcome), Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
+        Map<String, JobState> ended = unfinished.isEmpty() ? Map.of()
+                : maps.results.executeOnKeys(unfinished, new Processors.OutcomeState());
+        List<JobInfo> infos = new ArrayList<>(records.size());
+        for (Map.Entry<JobId, JobRecord> e : records) {
+            JobRecord r = e.getValue();
+            JobState end = ended.get(r.id());
+            infos.add(new JobInfo(e.getKey(), r.name(), end != null ? end : r.state(), progressOf(r, end),
+                    Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
         }
         infos.sort(Comparator.comparing(JobInfo::submitted));
         return infos;
+    }
+
+    /** The record's job id, or null (the skip logged) when its key is not one: someone else's record. */
+    private static JobId jobIdOf(JobRecord r) {
+        try {
+            return JobId.parse(r.id());
+        } catch (RuntimeException e) {
+            ForeignEntries.skipped(GridMaps.JOBS, ForeignEntries.quote(r.id()), "holds a job record whose id is no job id");
+            return null;
+        }
     }
 
     Topology topology() {
@@ -72,10 +96,11 @@ final class JobListings {
         for (Member m : members) {
             ids.add(m.getUuid());
         }
-        Map<UUID, MemberInfo> infos = maps.members.getAll(ids);
+        Map<UUID, ?> infos = maps.members.getAll(ids);
         List<MemberInfo> list = new ArrayList<>();
         for (Member m : members) {
-            MemberInfo info = infos.get(m.getUuid());
+            // a member's own entry, unless something else was put under its id
+            MemberInfo info = infos.get(m.getUuid()) instanceof MemberInfo mine ? mine : null;
             list.add(info != null ? info : new MemberInfo(m.getUuid(),
                     m.getAddress().getHost() + ":" + m.getAddress().getPort(), 0, 0, 0, Set.of()));
         }
@@ -83,17 +108,17 @@ final class JobListings {
     }
 
     JobState state(String id) {
-        JobOutcome outcome = maps.results.get(id);
-        if (outcome != null) {
-            return outcome.state();
+        JobState ended = maps.results.executeOnKey(id, new Processors.OutcomeState());
+        if (ended != null) {
+            return ended;
         }
         JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         return r == null ? JobState.SUBMITTED : r.state();
     }
 
     List<TaskFailure> failures(String id) {
-        JobOutcome outcome = maps.results.get(id);
-        if (outcome != null) {
+        // a result, unless something else was put under the job's id
+        if ((Object) maps.results.get(id) instanceof JobOutcome outcome) {
             return outcome.failures();
         }
         JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
@@ -105,11 +130,11 @@ final class JobListings {
         if (r == null) {
             return JobProgress.empty(0);
         }
-        return progressOf(r, r.progress() != null ? null : maps.results.get(id));
+        return progressOf(r, r.progress() != null ? null : maps.results.executeOnKey(id, new Processors.OutcomeState()));
     }
 
-    /** {@code outcome}: the job's result if it has one (read by the caller, which may have read many at once). */
-    private JobProgress progressOf(JobRecord r, JobOutcome outcome) {
+    /** {@code ended}: the state of the job's result if it has one (read by the caller, which may have read many at once). */
+    private JobProgress progressOf(JobRecord r, JobState ended) {
         if (r.progress() != null) {
             return r.progress();
         }
@@ -117,9 +142,9 @@ final class JobListings {
         ProgressAggregator.Sums sums = maps.subjobs.aggregate(new ProgressAggregator(),
                 Predicates.partitionPredicate(r.id(), new Processors.OfJob(r.id())));
         JobProgress live = Progress.of(r, sums);
-        if (outcome == null) {
+        if (ended == null) {
             return live;
         }
-        return outcome.state() == JobState.COMPLETED ? Progress.completed(live) : Progress.stopped(live);
+        return ended == JobState.COMPLETED ? Progress.completed(live) : Progress.stopped(live);
     }
 }

@@ -1,8 +1,10 @@
 package dev.canopy.grid.internal.access;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.canopy.grid.JobFailedException;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
@@ -20,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Completes the result futures of the jobs that handles on this node or client wait for.
@@ -29,7 +33,8 @@ import java.util.function.Consumer;
  * registration per job. Events can be lost while members come and go, so every two seconds it
  * also looks up the results of the jobs it waits for: a lost event costs seconds, never a hang. A
  * job whose record and result are both gone, twice a few seconds apart, was lost, and its futures
- * fail.
+ * fail, saying whether the whole cluster went (none of the members there when it was awaited is
+ * left) or only some of its members.
  *
  * <p>Threads: the listener runs on Hazelcast's event threads, the poll on the access timer,
  * {@link #deliver} also on whichever engine thread wrote a result.
@@ -45,13 +50,18 @@ public final class ResultWatch {
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    /** The cluster's members when each job was first awaited: the set Hazelcast hands out (a member shares its own). */
+    private final Map<String, Set<Member>> membersAtStart = new ConcurrentHashMap<>();
+    private final Supplier<Set<Member>> members;
     /** Jobs whose submit call has not returned: their records may not be written yet. */
     private final Set<String> submitting = ConcurrentHashMap.newKeySet();
     private UUID listener;
 
-    ResultWatch(GridMaps maps, ScheduledExecutorService timer) {
+    /** {@code members}: the cluster's members as the node or client sees them now. */
+    ResultWatch(GridMaps maps, ScheduledExecutorService timer, Supplier<Set<Member>> members) {
         this.maps = maps;
         this.timer = timer;
+        this.members = members;
     }
 
     void start() {
@@ -74,6 +84,14 @@ public final class ResultWatch {
             }
         }
         waiting.clear();
+        membersAtStart.clear();
+    }
+
+    /** Fails every future still waiting with {@code failure}: nothing can reach the grid any more. */
+    void failAll(Function<String, JobFailedException> failure) {
+        for (String id : Set.copyOf(waiting.keySet())) {
+            deliver(id, JobOutcome.failed(failure.apply(id)));
+        }
     }
 
     /** Calls {@code listener} with the id of every job whose result appears. */
@@ -86,6 +104,7 @@ public final class ResultWatch {
     <R> JobFuture<R> await(String id) {
         JobFuture<Object> future = new JobFuture<>();
         waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
+        membersAtStart.computeIfAbsent(id, k -> members.get());
         return (JobFuture<R>) future;
     }
 
@@ -108,12 +127,14 @@ public final class ResultWatch {
         submitting.remove(id);
         if (!accepted) {
             waiting.remove(id);
+            membersAtStart.remove(id);
         }
     }
 
     /** Completes the futures waiting for job {@code id} with its outcome, and tells the end listeners. */
     public void deliver(String id, JobOutcome outcome) {
         List<JobFuture<Object>> futures = waiting.remove(id);
+        membersAtStart.remove(id);
         if (futures != null) {
             for (JobFuture<Object> f : futures) {
                 if (outcome.state() == JobState.COMPLETED) {
@@ -155,7 +176,8 @@ public final class ResultWatch {
     /**
      * A job whose record and result are both gone, twice a few seconds apart, was lost: its records
      * were on more members than {@code backupCount} that left at once (or before their backups were
-     * in sync). Its handles fail rather than wait for ever.
+     * in sync), or the whole cluster stopped and the one here now was started anew. Its handles fail
+     * rather than wait for ever.
      */
     private void failLostJobs(Set<String> unfinished) {
         Set<String> present = unfinished.isEmpty() ? Set.of() : maps.jobs.getAll(unfinished).keySet();
@@ -169,10 +191,29 @@ public final class ResultWatch {
             long since = missingSince.computeIfAbsent(id, k -> now);
             if (now - since >= LOST_AFTER_MILLIS && maps.results.get(id) == null) {
                 missingSince.remove(id);
-                LOG.warn("Job {} was lost: its record and result are gone from the grid", id);
-                deliver(id, JobOutcome.failed(Failures.lost(id)));
+                boolean withCluster = noneLeftOf(membersAtStart.get(id));
+                LOG.warn("Job {} was lost: its record and result are gone from the grid{}", id,
+                        withCluster ? ", as is every member there when it was awaited" : "");
+                deliver(id, JobOutcome.failed(withCluster ? Failures.lostWithCluster(id) : Failures.lost(id)));
             }
         }
+    }
+
+    /** True when none of {@code then} is a member now: every member known then left (a client sees new ones). */
+    private boolean noneLeftOf(Set<Member> then) {
+        if (then == null || then.isEmpty()) {
+            return false;
+        }
+        Set<UUID> now = new HashSet<>();
+        for (Member m : members.get()) {
+            now.add(m.getUuid());
+        }
+        for (Member m : then) {
+            if (now.contains(m.getUuid())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private final class ResultListener implements EntryAddedListener<String, JobOutcome>,

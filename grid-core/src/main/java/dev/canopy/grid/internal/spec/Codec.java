@@ -1,5 +1,11 @@
 package dev.canopy.grid.internal.spec;
 
+import dev.canopy.grid.EntryTask;
+import dev.canopy.grid.IndexTask;
+import dev.canopy.grid.LongIndexTask;
+import dev.canopy.grid.Reducer;
+import dev.canopy.grid.Task;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,26 +15,89 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
+import java.util.List;
 
-/** Java serialization of job specs, with errors that name the class that cannot travel. */
+/**
+ * Java serialization of job specs, with errors that name the task or reducer that cannot travel and
+ * the path inside it to the value that is not Serializable ({@link SerialPath}).
+ */
 public final class Codec {
 
     private Codec() {
     }
 
-    /** @throws IllegalArgumentException naming the first class that is not serializable */
+    /**
+     * @param what names the value in a message, e.g. {@code job 'primes'}
+     * @throws IllegalArgumentException naming the task or reducer that cannot be serialized, the path
+     *         of fields down to the value that is not Serializable, and the fix
+     */
     public static byte[] serialize(Object value, String what) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException(what + " cannot be shipped to other members: class " + e.getMessage()
-                    + " is not Serializable; make it implement java.io.Serializable, or capture only serializable"
-                    + " values in task and reducer lambdas", e);
+            throw new IllegalArgumentException(notSerializable(value, what, e.getMessage()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(what + " cannot be serialized: " + e, e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * "task com.acme.Primes$$Lambda (lambda in com.acme.Primes.main) of job 'primes' cannot be
+     * serialized: captured arg 0 (java.util.HashMap) -> value of key "k" -> java.lang.Object is not
+     * Serializable; make it Serializable": the first task or reducer on the path to the refused
+     * object (see {@link SerialPath}) names what the user wrote, the rest of the path says where.
+     */
+    private static String notSerializable(Object value, String what, String refusedClass) {
+        SerialPath.Found found = SerialPath.find(value, refusedClass);
+        if (found == null) {
+            return what + " cannot be serialized: " + SerialPath.className(refusedClass) + " is not Serializable;"
+                    + " make it Serializable, or capture only serializable values in task and reducer lambdas";
+        }
+        List<SerialPath.Step> path = found.path();
+        int subject = -1;
+        for (int i = 0; i < path.size() && subject < 0; i++) {
+            subject = isUserCode(path.get(i).value()) ? i : -1;
+        }
+        StringBuilder message = new StringBuilder();
+        if (subject >= 0) {
+            Object code = path.get(subject).value();
+            String origin = SerialPath.lambdaOrigin(code);
+            message.append(code instanceof Reducer<?, ?> ? "reducer " : "task ").append(SerialPath.className(code))
+                    .append(origin == null ? "" : " (" + origin + ")").append(" of ");
+        }
+        message.append(what).append(" cannot be serialized: ");
+        List<SerialPath.Step> below = path.subList(subject + 1, path.size());
+        for (int i = 0; i < below.size(); i++) {
+            SerialPath.Step step = below.get(i);
+            boolean refused = i == below.size() - 1 && !found.inside();
+            message.append(step.label()).append(refused ? "" : " (" + SerialPath.className(step.value()) + ")")
+                    .append(" -> ");
+        }
+        message.append(found.inside() ? "... -> " : "").append(SerialPath.className(refusedClass))
+                .append(" is not Serializable; ")
+                .append(fix(below, found.inside(), refusedClass));
+        return message.toString();
+    }
+
+    private static boolean isUserCode(Object value) {
+        return value instanceof IndexTask<?> || value instanceof LongIndexTask || value instanceof Task<?>
+                || value instanceof EntryTask<?, ?, ?> || value instanceof Reducer<?, ?>;
+    }
+
+    private static String fix(List<SerialPath.Step> below, boolean inside, String refusedClass) {
+        if (refusedClass.contains("$$Lambda")) {
+            return "make it a lambda of a Serializable interface, e.g. with a cast to (Function<A, B> & Serializable)";
+        }
+        String last = below.isEmpty() || inside ? "" : below.get(below.size() - 1).label();
+        if (last.startsWith("field ")) {
+            return "make it Serializable or mark the field transient";
+        }
+        if (last.startsWith("captured arg ")) {
+            return "make it Serializable or do not capture it in the lambda";
+        }
+        return "make it Serializable";
     }
 
     public static Object deserialize(byte[] bytes, ClassLoader loader) {

@@ -1,5 +1,7 @@
 package dev.canopy.grid.internal.store;
 
+import com.hazelcast.config.AttributeConfig;
+import com.hazelcast.config.CacheDeserializedValues;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InvalidConfigurationException;
@@ -9,6 +11,8 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.extractor.ValueCollector;
+import com.hazelcast.query.extractor.ValueExtractor;
 import dev.canopy.grid.MemberInfo;
 
 import java.util.UUID;
@@ -19,11 +23,14 @@ import java.util.UUID;
  */
 public final class GridMaps {
 
-    static final String JOBS = "canopy.jobs";
+    public static final String JOBS = "canopy.jobs";
     public static final String SUBJOBS = "canopy.subjobs";
-    static final String RESULTS = "canopy.results";
-    static final String MEMBERS = "canopy.members";
+    public static final String RESULTS = "canopy.results";
+    public static final String MEMBERS = "canopy.members";
     static final String CONTROL = "canopy.control";
+
+    /** The indexed attribute of {@code canopy.jobs}: a job record's state, read by {@link StateExtractor}. */
+    static final String STATE = "state";
 
     /** Threads per member that run Canopy's control messages (never tasks: those run on the worker pool). */
     static final int CONTROL_THREADS = 8;
@@ -76,12 +83,38 @@ public final class GridMaps {
 
     private static MapConfig[] mapConfigs(int backupCount) {
         return new MapConfig[] {
-                // the watchdog looks up unfinished jobs every second: by index, not by reading every record
-                new MapConfig(JOBS).setBackupCount(backupCount).addIndexConfig(new IndexConfig(IndexType.HASH, "state")),
+                // the watchdog looks up unfinished jobs every second: by index, not by reading every record.
+                // Values are not kept deserialized beside their bytes (the default with an index): a query
+                // would deserialize every value before Canopy's code sees it, so one entry that cannot be
+                // read here would fail every listing; read by the listing, it is skipped (ForeignEntries)
+                new MapConfig(JOBS).setBackupCount(backupCount)
+                        .setCacheDeserializedValues(CacheDeserializedValues.NEVER)
+                        .addAttributeConfig(new AttributeConfig(STATE, StateExtractor.class.getName()))
+                        .addIndexConfig(new IndexConfig(IndexType.HASH, STATE)),
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
                 new MapConfig(RESULTS).setBackupCount(backupCount),
                 new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
         };
+    }
+
+    /**
+     * Reads the {@code state} attribute of {@code canopy.jobs} for its index: a job record's state, and
+     * nothing for any other value. Hazelcast updates the index with every write and removal, reading
+     * the attribute from the new and from the old value; read by reflection, a value without a
+     * {@code state} (a {@code put("x", "hello")}) failed the put after it was stored, and then every
+     * {@code delete} of it, so nothing could remove it. A record whose bytes cannot be parsed reads
+     * as an {@link Unreadable} and has no state either. Bytes no serializer of this JVM can read at
+     * all (a class it lacks) still fail before this is called: Hazelcast deserializes first.
+     *
+     * <p>Public with a no-argument constructor: Hazelcast makes it from its class name.
+     */
+    public static final class StateExtractor implements ValueExtractor<Object, Object> {
+        @Override
+        public void extract(Object target, Object argument, ValueCollector collector) {
+            if (target instanceof JobRecord r && r.state() != null) {
+                collector.addObject(r.state());
+            }
+        }
     }
 
     private static ExecutorConfig executorConfig() {

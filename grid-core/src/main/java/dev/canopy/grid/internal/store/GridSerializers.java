@@ -9,7 +9,9 @@ import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.TaskFailure;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,14 +37,19 @@ final class GridSerializers {
     private GridSerializers() {
     }
 
-    static final class JobRecordSerializer implements StreamSerializer<JobRecord> {
+    /**
+     * Reads bytes it cannot parse as an {@link Unreadable}, not by throwing (see there why), so it is
+     * a serializer of {@code Object}: it writes only job records.
+     */
+    static final class JobRecordSerializer implements StreamSerializer<Object> {
         @Override
         public int getTypeId() {
             return JOB_RECORD;
         }
 
         @Override
-        public void write(ObjectDataOutput out, JobRecord r) throws IOException {
+        public void write(ObjectDataOutput out, Object value) throws IOException {
+            JobRecord r = (JobRecord) value;
             out.writeString(r.id());
             out.writeString(r.name());
             out.writeByte(r.state().ordinal());
@@ -72,7 +79,16 @@ final class GridSerializers {
         }
 
         @Override
-        public JobRecord read(ObjectDataInput in) throws IOException {
+        public Object read(ObjectDataInput in) {
+            try {
+                return readRecord(in);
+            } catch (IOException | RuntimeException e) {
+                // cut short (EOFException), a state or a length out of range: the bytes are not a record
+                return new Unreadable("JobRecord", e.toString());
+            }
+        }
+
+        private static JobRecord readRecord(ObjectDataInput in) throws IOException {
             String id = in.readString();
             String name = in.readString();
             JobState state = STATES[in.readByte()];
@@ -89,7 +105,7 @@ final class GridSerializers {
             long failed = in.readLong();
             JobProgress progress = in.readBoolean() ? new JobProgress(in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readLong(), in.readInt(), in.readInt()) : null;
-            byte[] spec = in.readByteArray();
+            byte[] spec = readBytes(in);
             return new JobRecord(id, name, state, submitter, topDriver, submitted, started, finished, total, priority,
                     timeout, tolerate, failures, failed, progress, spec);
         }
@@ -134,11 +150,27 @@ final class GridSerializers {
         if (count < 0) {
             return null;
         }
-        List<TaskFailure> failures = new ArrayList<>(count);
+        // a count read from bad bytes may be huge: the list grows as failures are actually read
+        List<TaskFailure> failures = new ArrayList<>(Math.min(count, 16));
         for (int i = 0; i < count; i++) {
             failures.add(new TaskFailure(in.readString(), in.readInt(), in.readString()));
         }
         return List.copyOf(failures);
+    }
+
+    /** {@code readByteArray}, but a length read from bad bytes fails before it is allocated. */
+    private static byte[] readBytes(ObjectDataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        // Hazelcast's inputs are InputStreams over the bytes at hand
+        if (in instanceof InputStream stream && length > stream.available()) {
+            throw new EOFException("a byte array of " + length + " bytes, but only " + stream.available() + " are left");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private static void writeUuid(ObjectDataOutput out, UUID uuid) throws IOException {

@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * The atomic updates of Canopy's records. Each runs on the partition owner, reads the current
  * record and writes a new one only when the caller's view (attempt, assignee, state) still holds:
  * this is how a stale member is kept from overwriting newer work without any lock.
+ *
+ * <p>Those that run over many entries (the listing's projection, the tree's predicate, ending a
+ * tree) and those on job records read entries through {@link ForeignEntries}: an entry that is not
+ * Canopy's reads as absent instead of failing the whole call.
  */
 public final class Processors {
 
@@ -138,7 +142,7 @@ public final class Processors {
     public record EndTree(long ttlMillis) implements EntryProcessor<SubJobKey, SubJobRecord, SubJobRecord> {
         @Override
         public SubJobRecord process(Map.Entry<SubJobKey, SubJobRecord> entry) {
-            SubJobRecord r = entry.getValue();
+            SubJobRecord r = ForeignEntries.valueOf(entry, SubJobRecord.class, GridMaps.SUBJOBS);
             if (r == null) {
                 return null;
             }
@@ -170,7 +174,8 @@ public final class Processors {
     public record Peek() implements EntryProcessor<String, JobRecord, JobRecord>, ReadOnly {
         @Override
         public JobRecord process(Map.Entry<String, JobRecord> entry) {
-            return entry.getValue() == null ? null : entry.getValue().withoutSpec();
+            JobRecord r = ForeignEntries.valueOf(entry, JobRecord.class, GridMaps.JOBS);
+            return r == null ? null : r.withoutSpec();
         }
 
         @Override
@@ -179,19 +184,49 @@ public final class Processors {
         }
     }
 
-    /** Job records for listings: without their specs' bytes, cut where they are stored. */
+    /**
+     * Job records for listings: without their specs' bytes, cut where they are stored; null for an
+     * entry that is not a job record, which the reader drops.
+     */
     public record WithoutSpec() implements Projection<Map.Entry<String, JobRecord>, JobRecord> {
         @Override
         public JobRecord transform(Map.Entry<String, JobRecord> entry) {
-            return entry.getValue().withoutSpec();
+            JobRecord r = ForeignEntries.valueOf(entry, JobRecord.class, GridMaps.JOBS);
+            return r == null ? null : r.withoutSpec();
         }
     }
 
-    /** The sub-job records of one job. */
+    /** The sub-job records of one job, by key only (a job's partition may hold keys that are not Canopy's). */
     public record OfJob(String jobId) implements Predicate<SubJobKey, SubJobRecord> {
         @Override
         public boolean apply(Map.Entry<SubJobKey, SubJobRecord> entry) {
-            return entry.getKey().jobId().equals(jobId);
+            SubJobKey key = ForeignEntries.keyOf(entry, SubJobKey.class, GridMaps.SUBJOBS);
+            return key != null && key.jobId().equals(jobId);
+        }
+    }
+
+    /** Sub-job records as they are, for tools that show a tree; null for an entry that is not one, which the reader drops. */
+    public record Readable() implements Projection<Map.Entry<SubJobKey, SubJobRecord>, SubJobRecord> {
+        @Override
+        public SubJobRecord transform(Map.Entry<SubJobKey, SubJobRecord> entry) {
+            return ForeignEntries.valueOf(entry, SubJobRecord.class, GridMaps.SUBJOBS);
+        }
+    }
+
+    /**
+     * The state of a job's result, read where it is stored: listings need no more than that, and a
+     * result may be large. Null when there is no result (or the entry is not one).
+     */
+    public record OutcomeState() implements EntryProcessor<String, JobOutcome, JobState>, ReadOnly {
+        @Override
+        public JobState process(Map.Entry<String, JobOutcome> entry) {
+            JobOutcome outcome = ForeignEntries.valueOf(entry, JobOutcome.class, GridMaps.RESULTS);
+            return outcome == null ? null : outcome.state();
+        }
+
+        @Override
+        public EntryProcessor<String, JobOutcome, JobState> getBackupProcessor() {
+            return null;
         }
     }
 
@@ -202,7 +237,7 @@ public final class Processors {
     public record TakeJob(UUID driver, UUID replacing, long total) implements EntryProcessor<String, JobRecord, JobRecord> {
         @Override
         public JobRecord process(Map.Entry<String, JobRecord> entry) {
-            JobRecord r = entry.getValue();
+            JobRecord r = ForeignEntries.valueOf(entry, JobRecord.class, GridMaps.JOBS);
             if (r == null || r.state().isTerminal()) {
                 return null;
             }
@@ -219,7 +254,7 @@ public final class Processors {
     public record AddFailures(List<TaskFailure> added, int addedCount) implements EntryProcessor<String, JobRecord, Integer> {
         @Override
         public Integer process(Map.Entry<String, JobRecord> entry) {
-            JobRecord r = entry.getValue();
+            JobRecord r = ForeignEntries.valueOf(entry, JobRecord.class, GridMaps.JOBS);
             if (r == null) {
                 return addedCount;
             }
@@ -244,7 +279,7 @@ public final class Processors {
                   boolean returnRecord) implements EntryProcessor<String, JobRecord, JobRecord> {
         @Override
         public JobRecord process(Map.Entry<String, JobRecord> entry) {
-            JobRecord r = entry.getValue();
+            JobRecord r = ForeignEntries.valueOf(entry, JobRecord.class, GridMaps.JOBS);
             if (r == null || r.state().isTerminal()) {
                 return null;
             }

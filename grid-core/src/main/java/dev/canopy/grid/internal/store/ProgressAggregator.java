@@ -25,7 +25,10 @@ public final class ProgressAggregator implements Aggregator<Map.Entry<SubJobKey,
 
     @Override
     public void accumulate(Map.Entry<SubJobKey, SubJobRecord> entry) {
-        SubJobRecord s = entry.getValue();
+        SubJobRecord s = ForeignEntries.valueOf(entry, SubJobRecord.class, GridMaps.SUBJOBS);
+        if (s == null) {
+            return;
+        }
         depth = Math.max(depth, SubJobKey.depth(s.path()));
         if (!s.leaf()) {
             return;
