@@ -1,6 +1,7 @@
 package dev.canopy.grid;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,5 +80,31 @@ class SmallJobTest extends GridTestSupport {
         List<UUID> attempts = assertRetriedOnAnotherMember(run + ":7", "attempts");
         assertEquals(nodes.get(0).memberId(), attempts.get(0), "first attempt on the submitter");
         awaitTrue("the finished progress to count the retry", () -> handle.progress().retried() == 1);
+    }
+
+    @Test
+    void whenOneTaskJobOutlastsItsDriversReconciles_thenItsTaskRunsOnceOnTheSubmitter() {
+        // given: a one-task job whose task waits for the test
+        List<GridNode> nodes = startCluster(2);
+        GridNode submitter = nodes.get(0);
+        String run = newRunId();
+        JobHandle<Long> handle = submitter.submit(Job.range(5, 6, (i, ctx) -> {
+            TestTasks.recordMember(run, TestTasks.localMember(ctx));
+            return TestTasks.awaitLatch(run, i);
+        }).reduce(Reducers.sumLong()).build());
+        awaitTrue("the task to start", () -> TestTasks.count(run + ":started") == 1);
+
+        // when: the task runs on while the submitter's watchdog ticks seven times (each tick
+        // publishes the member's load; every third has the drivers reconcile their children)
+        IMap<UUID, MemberInfo> members = submitter.hazelcast().getMap("canopy.members");
+        AtomicInteger ticks = new AtomicInteger();
+        members.addEntryListener((EntryUpdatedListener<UUID, MemberInfo>) e -> ticks.incrementAndGet(),
+                submitter.memberId(), false);
+        awaitTrue("seven watchdog ticks on the submitter", () -> ticks.get() >= 7);
+        TestTasks.latch(run).countDown();
+
+        // then: its leaf, which has no record, was not taken for lost and run again elsewhere
+        assertEquals(5, await(handle.result()));
+        assertEquals(List.of(submitter.memberId()), TestTasks.members(run));
     }
 }

@@ -247,10 +247,12 @@ final class DriverRun {
      * partition's owner died, and its backup never arrived. Its member's commit is refused for
      * want of a record, so the driver writes it again as a new attempt (the old one's late commits
      * are refused as stale) and has it run again. Null while this driver's own plan may still be
-     * on its way, or when it cannot be written now (the next reconcile tries again).
+     * on its way, or when it cannot be written now (the next reconcile tries again); and for the one
+     * leaf of a one-leaf job, which never had a record: it runs on this member and reports straight
+     * here, so it is lost only with this driver, whose successor plans the root again.
      */
     private SubJobRecord recordLost(SubJobRecord known) {
-        if (!planWritten.isDone()) {
+        if (!planWritten.isDone() || job.unrecordedLeaves.contains(known.path())) {
             return null;
         }
         UUID target = shared.placement().pickMember(known.group(), self.group(), known.triedOn());

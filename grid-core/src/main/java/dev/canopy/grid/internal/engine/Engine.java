@@ -85,9 +85,10 @@ public final class Engine implements MemberEngine {
         this.driverPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("canopy-driver"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("canopy-watchdog"));
-        this.metrics = new GridMetrics(registry, localId.toString(), workers);
+        this.metrics = new GridMetrics(registry, localId.toString(), workers, settings.metricsJobNames(),
+                settings.metricsJobExpiryMillis());
         this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut());
-        this.jobs = new LocalJobs(maps, classLoader(hz), workers::forget);
+        this.jobs = new LocalJobs(maps, classLoader(hz), workers::forget, metrics);
         this.sender = new Sender(hz, maps.control, metrics);
         ResultLimit limit = new ResultLimit(settings.maxResultBytes(),
                 ((SerializationServiceSupport) hz).getSerializationService());
@@ -133,6 +134,8 @@ public final class Engine implements MemberEngine {
         leaves.startSupervising();
         watchdog.publishMemberInfo();
         timer.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
+        long sweep = metrics.expirySweepMillis();
+        timer.scheduleWithFixedDelay(watchdog::expireJobMeters, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /**

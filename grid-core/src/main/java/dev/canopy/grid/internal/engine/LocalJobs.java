@@ -33,6 +33,8 @@ final class LocalJobs {
     private final ClassLoader classLoader;
     /** Told of every job that ended here, after its work stopped: the worker pool forgets its turns. */
     private final Consumer<String> onEnded;
+    /** Told of every job that ended here that this member held: its name's meters may expire from now on. */
+    private final GridMetrics metrics;
     private final Map<String, LocalJob> jobs = new ConcurrentHashMap<>();
     private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -42,10 +44,11 @@ final class LocalJobs {
                 }
             }));
 
-    LocalJobs(GridMaps maps, ClassLoader classLoader, Consumer<String> onEnded) {
+    LocalJobs(GridMaps maps, ClassLoader classLoader, Consumer<String> onEnded, GridMetrics metrics) {
         this.maps = maps;
         this.classLoader = classLoader;
         this.onEnded = onEnded;
+        this.metrics = metrics;
     }
 
     /** The job's state here, or null when this member holds none. */
@@ -124,6 +127,7 @@ final class LocalJobs {
             for (DriverRun driver : job.drivers.values()) {
                 driver.abandon();
             }
+            metrics.jobEnded(job.spec.name());
         }
         onEnded.accept(jobId);
     }

@@ -42,6 +42,7 @@ public final class NodeBootstrap {
 
     public static EngineSettings settings(GridConfig grid) {
         return new EngineSettings(grid.workerThreads(), grid.fanOut(), grid.leafSize(), grid.resultTtl().toMillis(),
-                grid.maxResultBytes(), grid.cancelGrace().toMillis());
+                grid.maxResultBytes(), grid.cancelGrace().toMillis(), grid.metricsJobNames(),
+                grid.metricsJobExpiry().toMillis());
     }
 }

@@ -8,7 +8,9 @@ import dev.canopy.grid.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -19,12 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The engine's once-a-second housekeeping: marks running leaves in their records, publishes this member's
  * load, refreshes what it knows of the others, counts jobs by state for the metrics, takes over
  * jobs whose top driver is gone, and every few ticks forgets jobs that ended and has every driver
- * reconcile its children.
+ * reconcile its children. On a slower beat of its own ({@link #expireJobMeters()}), it removes the
+ * per-job meters of job names idle here.
  *
  * <p>What it owns: only its tick counter; it acts on the member's {@link LocalJobs} and placement.
  *
- * <p>Threads: {@link #tick()} runs on the engine's single timer thread; what it starts (takeovers,
- * reconciles) runs on the driver pool.
+ * <p>Threads: {@link #tick()} and {@link #expireJobMeters()} run on the engine's single timer
+ * thread; what it starts (takeovers, reconciles) runs on the driver pool.
  */
 final class Watchdog {
 
@@ -74,6 +77,23 @@ final class Watchdog {
 
     void stop() {
         stopped = true;
+    }
+
+    /**
+     * Removes the per-job meters of job names idle here for {@code metricsJobExpiry}; the names of
+     * the jobs this member holds stay. On the engine's timer, every {@link GridMetrics#expirySweepMillis()}.
+     */
+    void expireJobMeters() {
+        try {
+            List<String> active = new ArrayList<>();
+            for (LocalJob job : shared.jobs().all()) {
+                active.add(job.spec.name());
+            }
+            shared.metrics().expireIdleJobs(active);
+        } catch (RuntimeException e) {
+            // a task scheduled at a fixed delay that throws is never run again
+            LOG.warn("Expiring per-job meters failed; next try at the next sweep", e);
+        }
     }
 
     /** Writes this member's load and the roles it holds, for placement and stealing on every member. */
