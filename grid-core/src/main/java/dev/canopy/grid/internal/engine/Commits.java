@@ -69,9 +69,11 @@ final class Commits {
         if (tooLarge(job, leaf, outcome)) {
             return;
         }
-        if (job.unrecordedLeaves.remove(leaf.path())) {
-            // straight to the root on this member, on this thread: a one-leaf job ends here
+        if (job.unrecordedLeaves.contains(leaf.path())) {
+            // straight to the root on this member, on this thread: a one-leaf job ends here. It
+            // stays unrecorded until the root has it, or the root's reconcile would take it for lost
             jobs.childDone(leaf.jobId(), leaf.parentPath(), leaf.path(), leaf.attemptId(), outcome);
+            job.unrecordedLeaves.remove(leaf.path());
             return;
         }
         CompletableFuture<Void> planned = parentPlan(job, leaf);

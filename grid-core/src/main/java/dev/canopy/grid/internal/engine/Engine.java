@@ -157,7 +157,8 @@ public final class Engine implements MemberEngine {
             if (!placement.others().isEmpty()) {
                 handOver.leaves(handOver.allMovable(), null);
                 long deadline = System.currentTimeMillis() + drainMillis;
-                while ((leaves.runningToWaitFor() > 0 || commits.pending() > 0)
+                // busy workers, not running leaves: a worker that took a leaf and has not started it yet counts
+                while ((workers.busy() > leaves.busyNotWaitedFor() || commits.pending() > 0)
                         && System.currentTimeMillis() < deadline) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }

@@ -147,6 +147,10 @@ final class LeafRun implements Runnable {
         return abandoned;
     }
 
+    synchronized boolean isAbandoned() {
+        return abandoned;
+    }
+
     /** The thread running this leaf, or null. */
     synchronized Thread runner() {
         return runner;

@@ -69,14 +69,15 @@ final class Leaves {
     }
 
     /**
-     * Leaves running here whose outcome is still wanted and that may still end: a leaf of a
-     * cancelled job is not waited for, nor one whose task called {@code System.exit}, which never
-     * returns (its thread waits in the JVM's exit for the shutdown hooks, this one among them).
+     * Busy workers whose leaf is not worth waiting for when the member leaves: a leaf of a cancelled
+     * job, or one whose task called {@code System.exit}, which never returns (its thread waits in
+     * the JVM's exit for the shutdown hooks, this member's close among them). Abandoned threads are
+     * not counted, as the pool no longer counts them busy.
      */
-    int runningToWaitFor() {
+    int busyNotWaitedFor() {
         int n = 0;
         for (LeafRun run : running) {
-            if (!run.job().isCancelled() && !inExit(run.runner())) {
+            if (!run.isAbandoned() && (run.job().isCancelled() || inExit(run.runner()))) {
                 n++;
             }
         }
