@@ -1,16 +1,13 @@
 package dev.canopy.grid;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class JobMetricsTest extends GridTestSupport {
-
-    private static final Set<String> PER_JOB_METERS = Set.of("canopy.tasks.completed", "canopy.tasks.failed",
-            "canopy.tasks.retried", "canopy.task.duration");
 
     private GridNode startNode(GridConfig config) {
         return cluster().start(1, () -> cluster().startMember(config)).get(0);
@@ -44,27 +38,6 @@ class JobMetricsTest extends GridTestSupport {
         return counts;
     }
 
-    /** Every per-job meter on the node, as "meter name/job". */
-    private static Set<String> perJobMeters(MeterRegistry registry) {
-        Set<String> found = new TreeSet<>();
-        for (Meter m : registry.getMeters()) {
-            if (m.getId().getTag("job") != null) {
-                found.add(m.getId().getName() + "/" + m.getId().getTag("job"));
-            }
-        }
-        return found;
-    }
-
-    private static Set<String> allMetersOf(String... jobs) {
-        Set<String> expected = new TreeSet<>();
-        for (String job : jobs) {
-            for (String meter : PER_JOB_METERS) {
-                expected.add(meter + "/" + job);
-            }
-        }
-        return expected;
-    }
-
     @Test
     void whenThreeJobNamesRunWithACapOfTwo_thenTwoNamesAndOtherCarryTheExactTaskCounts() {
         // given
@@ -78,7 +51,7 @@ class JobMetricsTest extends GridTestSupport {
         // then
         MeterRegistry registry = node.meterRegistry();
         assertEquals(Map.of("alpha", 10.0, "beta", 20.0, "other", 30.0), completedByJob(registry));
-        assertEquals(allMetersOf("alpha", "beta", "other"), perJobMeters(registry));
+        assertEquals(PerJobMeters.of("alpha", "beta", "other"), PerJobMeters.in(registry));
     }
 
     @Test
@@ -88,14 +61,14 @@ class JobMetricsTest extends GridTestSupport {
                 .metricsJobExpiry(Duration.ofSeconds(1)));
         MeterRegistry registry = node.meterRegistry();
         assertEquals(TestTasks.sumBelow(10), runJob(node, "alpha", 10));
-        assertEquals(allMetersOf("alpha"), perJobMeters(registry));
+        assertEquals(PerJobMeters.of("alpha"), PerJobMeters.in(registry));
 
         // when
-        awaitTrue("alpha's meters to expire", () -> perJobMeters(registry).isEmpty());
+        awaitTrue("alpha's meters to expire", () -> PerJobMeters.in(registry).isEmpty());
         assertEquals(TestTasks.sumBelow(20), runJob(node, "beta", 20));
 
         // then: beta took the slot alpha freed
         assertEquals(Map.of("beta", 20.0), completedByJob(registry));
-        assertEquals(allMetersOf("beta"), perJobMeters(registry));
+        assertEquals(PerJobMeters.of("beta"), PerJobMeters.in(registry));
     }
 }

@@ -1,7 +1,7 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.PerJobMeters;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class GridMetricsTest {
 
     private static final long EXPIRY = 600_000;
-    private static final Set<String> PER_JOB_METERS = Set.of("canopy.tasks.completed", "canopy.tasks.failed",
-            "canopy.tasks.retried", "canopy.task.duration");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicLong now = new AtomicLong(1_000_000);
@@ -42,27 +39,6 @@ class GridMetricsTest {
         return counts;
     }
 
-    /** Every {@code job} tag of every per-job meter, as "meter name/job". */
-    private Set<String> perJobMeters() {
-        Set<String> found = new TreeSet<>();
-        for (Meter m : registry.getMeters()) {
-            if (m.getId().getTag("job") != null) {
-                found.add(m.getId().getName() + "/" + m.getId().getTag("job"));
-            }
-        }
-        return found;
-    }
-
-    private static Set<String> allMetersOf(String... jobs) {
-        Set<String> expected = new TreeSet<>();
-        for (String job : jobs) {
-            for (String meter : PER_JOB_METERS) {
-                expected.add(meter + "/" + job);
-            }
-        }
-        return expected;
-    }
-
     @Test
     void whenMoreNamesRunThanTheCap_thenTheFirstAreTaggedAndTheRestCountAsOther() {
         // given
@@ -78,7 +54,7 @@ class GridMetricsTest {
 
         // then
         assertEquals(Map.of("alpha", 11.0, "beta", 22.0, "other", 70.0), completedByJob());
-        assertEquals(allMetersOf("alpha", "beta", "other"), perJobMeters());
+        assertEquals(PerJobMeters.of("alpha", "beta", "other"), PerJobMeters.in(registry));
     }
 
     @Test
@@ -94,7 +70,7 @@ class GridMetricsTest {
         assertEquals(Map.of("other", 30.0), completedByJob());
         FunctionCounter retried = registry.get("canopy.tasks.retried").tag("job", "other").functionCounter();
         assertEquals(23.0, retried.count());
-        assertEquals(allMetersOf("other"), perJobMeters());
+        assertEquals(PerJobMeters.of("other"), PerJobMeters.in(registry));
     }
 
     @Test
@@ -123,13 +99,13 @@ class GridMetricsTest {
         // when: a sweep just before alpha's expiry, then one at it
         now.addAndGet(EXPIRY - 1);
         metrics.expireIdleJobs(List.of("beta"));
-        Set<String> beforeExpiry = perJobMeters();
+        Set<String> beforeExpiry = PerJobMeters.in(registry);
         now.addAndGet(1);
         metrics.expireIdleJobs(List.of("beta"));
 
         // then: alpha's meters go, other stays while beta is held; beta takes the freed slot
-        assertEquals(allMetersOf("alpha", "other"), beforeExpiry);
-        assertEquals(allMetersOf("other"), perJobMeters());
+        assertEquals(PerJobMeters.of("alpha", "other"), beforeExpiry);
+        assertEquals(PerJobMeters.of("other"), PerJobMeters.in(registry));
         metrics.leafRan("beta", 2, 0, false, 1_000);
         assertEquals(Map.of("beta", 2.0, "other", 20.0), completedByJob());
     }
@@ -146,13 +122,13 @@ class GridMetricsTest {
         metrics.expireIdleJobs(List.of("alpha"));
 
         // then: beta goes; alpha stays until an expiry after it was last held
-        assertEquals(allMetersOf("alpha"), perJobMeters());
+        assertEquals(PerJobMeters.of("alpha"), PerJobMeters.in(registry));
         now.addAndGet(EXPIRY - 1);
         metrics.expireIdleJobs(List.of());
-        assertEquals(allMetersOf("alpha"), perJobMeters());
+        assertEquals(PerJobMeters.of("alpha"), PerJobMeters.in(registry));
         now.addAndGet(1);
         metrics.expireIdleJobs(List.of());
-        assertEquals(Set.of(), perJobMeters());
+        assertEquals(Set.of(), PerJobMeters.in(registry));
     }
 
     @Test
