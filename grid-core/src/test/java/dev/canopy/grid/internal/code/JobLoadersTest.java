@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +31,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -219,6 +225,44 @@ class JobLoadersTest {
     }
 
     @Test
+    void whenJobsBuildTheSameNewSetAtOnce_thenTheyShareOneLoader() throws Exception {
+        // given: each fetch waits (bounded) until all four jobs are fetching, so all four build a loader
+        CodeSet set = codeSet(upload("answer-1.jar", jar(compile(Map.of("com.acme.Answer", answer(1))))));
+        CountDownLatch allFetching = new CountDownLatch(4);
+        JobLoaders loaders = track(new JobLoaders(temp.resolve("cache"), getClass().getClassLoader(), entry -> {
+            allFetching.countDown();
+            try {
+                allFetching.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return fetch.apply(entry);
+        }, IDLE, 4, clock::get));
+        ExecutorService jobs = Executors.newFixedThreadPool(4);
+        try {
+            // when
+            List<Future<Lease>> leases = new ArrayList<>();
+            for (int job = 0; job < 4; job++) {
+                leases.add(jobs.submit(() -> loaders.loaderFor(set)));
+            }
+            Set<ClassLoader> seen = new HashSet<>();
+            for (Future<Lease> lease : leases) {
+                seen.add(lease.get(60, TimeUnit.SECONDS).loader());
+            }
+
+            // then: one loader, one complete file, no leftovers
+            assertEquals(4, fetched.size());
+            assertEquals(1, seen.size());
+            assertEquals(1, loaders.size());
+            assertEquals(List.of(temp.resolve("cache").resolve(set.entries().get(0).sha256() + ".jar")),
+                    filesIn(temp.resolve("cache")));
+            assertEquals(1, ask(seen.iterator().next().loadClass("com.acme.Answer")));
+        } finally {
+            jobs.shutdownNow();
+        }
+    }
+
+    @Test
     void whenLoaderIsIdle_thenSweepClosesAndForgetsIt() throws Exception {
         // given: a job used the loader until time 2000
         CodeSet set = codeSet(upload("answer-1.jar", jar(compile(Map.of("com.acme.Answer", answer(1))))));
@@ -333,7 +377,7 @@ class JobLoadersTest {
         CodeEntry entry = upload("answer-1.jar", jar(compile(Map.of("com.acme.Answer", answer(1)))));
         Files.createDirectories(temp.resolve("cache"));
         byte[] bytes = grid.get(entry.sha256());
-        Files.write(temp.resolve("cache").resolve(entry.sha256() + ".jar"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(temp.resolve("cache").resolve(entry.sha256() + ".jar"), Arrays.copyOf(bytes, bytes.length / 2));
         JobLoaders loaders = loaders(4);
 
         // when
