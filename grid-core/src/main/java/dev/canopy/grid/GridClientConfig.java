@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 
 import static dev.canopy.grid.internal.config.ConfigType.DURATION;
@@ -33,7 +34,11 @@ public final class GridClientConfig {
             "How long to keep trying to reach the cluster before giving up.");
 
     /** Every key, in the order of the reference; the README test reads it. */
-    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT);
+    private static final ConfigKey<Boolean> SHIP_CODE = CommonKeys.shipCode(
+            "A job submitted from this client carries its code: the class-path entries (jars, class folders) holding its classes and what they reach, less the JDK, Canopy and its dependencies, stored in the grid once by content; false sends only the job, for grids whose nodes all have its classes.");
+    private static final ConfigKey<List<String>> CODE_PATHS = CommonKeys.codePaths(
+            "Jars or class folders shipped with every job besides those found from its classes (for classes reached only by reflection).");
+    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT, SHIP_CODE, CODE_PATHS);
 
     private final ConfigValues values;
 
@@ -111,6 +116,27 @@ public final class GridClientConfig {
 
     public GridClientConfig connectTimeout(Duration connectTimeout) {
         values.set(CONNECT_TIMEOUT, connectTimeout);
+        return this;
+    }
+
+    /** Whether jobs submitted from this client carry their code. */
+    public boolean shipCode() {
+        return values.get(SHIP_CODE);
+    }
+
+    public GridClientConfig shipCode(boolean shipCode) {
+        values.set(SHIP_CODE, shipCode);
+        return this;
+    }
+
+    /** Jars or class folders shipped with every job submitted from this client, besides those found from its classes. */
+    public List<String> codePaths() {
+        return values.get(CODE_PATHS);
+    }
+
+    public GridClientConfig codePaths(List<String> codePaths) {
+        values.set(CODE_PATHS, List.copyOf(Objects.requireNonNull(codePaths,
+                "codePaths must not be null: pass an empty list for none")));
         return this;
     }
 }

@@ -87,6 +87,12 @@ public final class GridConfig {
             "bin/grid node serves its status page, JSON API and Prometheus /metrics over HTTP on bindAddress; an embedded GridNode never does.");
     private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
             "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
+    private static final ConfigKey<Boolean> SHIP_CODE = CommonKeys.shipCode(
+            "A job submitted from this node carries its code: the class-path entries (jars, class folders) holding its classes and what they reach, less the JDK, Canopy and its dependencies, stored in the grid once by content; false sends only the job, for grids whose nodes all have its classes.");
+    private static final ConfigKey<List<String>> CODE_PATHS = CommonKeys.codePaths(
+            "Jars or class folders shipped with every job besides those found from its classes (for classes reached only by reflection).");
+    private static final ConfigKey<Duration> CODE_TTL = ConfigKey.of("codeTtl", DURATION, Duration.ofHours(1),
+            positive(), "How long shipped code that no unfinished job uses stays in the grid.");
     private static final ConfigKey<Boolean> EXIT_GUARD = ConfigKey.of("exitGuard", BOOLEAN, false, anyBoolean(),
             "bin/grid node refuses System.exit and Runtime.halt to tasks, which then fail with a SecurityException instead of ending the node; it uses Java's deprecated security manager, so the JVM warns once at start. An embedded GridNode never installs it.");
     private static final ConfigKey<List<String>> HTTP_HOSTS = ConfigKey.of("httpHosts", STRING_LIST, List.of(),
@@ -112,7 +118,7 @@ public final class GridConfig {
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
@@ -426,6 +432,37 @@ public final class GridConfig {
 
     public GridConfig exitGuard(boolean exitGuard) {
         values.set(EXIT_GUARD, exitGuard);
+        return this;
+    }
+
+    /** Whether jobs submitted from this node carry their code. */
+    public boolean shipCode() {
+        return values.get(SHIP_CODE);
+    }
+
+    public GridConfig shipCode(boolean shipCode) {
+        values.set(SHIP_CODE, shipCode);
+        return this;
+    }
+
+    /** Jars or class folders shipped with every job submitted from this node, besides those found from its classes. */
+    public List<String> codePaths() {
+        return values.get(CODE_PATHS);
+    }
+
+    public GridConfig codePaths(List<String> codePaths) {
+        values.set(CODE_PATHS, List.copyOf(Objects.requireNonNull(codePaths,
+                "codePaths must not be null: pass an empty list for none")));
+        return this;
+    }
+
+    /** How long shipped code that no unfinished job uses stays in the grid. */
+    public Duration codeTtl() {
+        return values.get(CODE_TTL);
+    }
+
+    public GridConfig codeTtl(Duration codeTtl) {
+        values.set(CODE_TTL, codeTtl);
         return this;
     }
 }

@@ -26,4 +26,14 @@ public final class CommonKeys {
     public static ConfigKey<List<String>> members(List<String> defaultValue, String doc) {
         return ConfigKey.of("members", STRING_LIST, defaultValue, addresses(), doc);
     }
+
+    /** {@code shipCode}: a boolean, true by default. */
+    public static ConfigKey<Boolean> shipCode(String doc) {
+        return ConfigKey.of("shipCode", ConfigType.BOOLEAN, true, Validator.anyBoolean(), doc);
+    }
+
+    /** {@code codePaths}: jars or class folders, possibly none. */
+    public static ConfigKey<List<String>> codePaths(String doc) {
+        return ConfigKey.of("codePaths", STRING_LIST, List.of(), Validator.paths(), doc);
+    }
 }

@@ -48,6 +48,12 @@ public record Validator<T>(String description, Predicate<? super T> rule) {
                 v -> v.stream().allMatch(h -> h != null && (h.matches("[A-Za-z0-9.-]+") || h.matches("\\[[0-9A-Fa-f:.]+]"))));
     }
 
+    /** File-system paths, possibly none; none blank. Whether each one exists is checked when it is used. */
+    public static Validator<List<String>> paths() {
+        return new Validator<>("a list of paths of jars or class folders", v -> v.stream().allMatch(p -> p != null
+                && !p.isBlank()));
+    }
+
     public boolean accepts(T value) {
         return value != null && rule.test(value);
     }
