@@ -27,6 +27,10 @@ public final class GridMaps {
     public static final String SUBJOBS = "canopy.subjobs";
     public static final String RESULTS = "canopy.results";
     public static final String MEMBERS = "canopy.members";
+    /** Shipped code by content: chunks of at most 1 MiB, key {@code "<sha256>/<index>"} (see {@code internal.code.CodeStore}). */
+    public static final String CODE_CHUNKS = "canopy.code.chunks";
+    /** Shipped code's metadata, key sha256; present only once every chunk is stored. */
+    public static final String CODE_ENTRIES = "canopy.code.entries";
     static final String CONTROL = "canopy.control";
 
     /** The indexed attribute of {@code canopy.jobs}: a job record's state, read by {@link StateExtractor}. */
@@ -94,6 +98,9 @@ public final class GridMaps {
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
                 new MapConfig(RESULTS).setBackupCount(backupCount),
                 new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
+                // a job outlives its submitter, so its code must outlive a member as its records do
+                new MapConfig(CODE_CHUNKS).setBackupCount(backupCount),
+                new MapConfig(CODE_ENTRIES).setBackupCount(backupCount),
         };
     }
 
