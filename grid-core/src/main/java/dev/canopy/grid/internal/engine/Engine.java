@@ -10,6 +10,8 @@ import dev.canopy.grid.JobId;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.access.MemberEngine;
+import dev.canopy.grid.internal.code.CodeStore;
+import dev.canopy.grid.internal.code.JobLoaders;
 import dev.canopy.grid.internal.placement.Placement;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
@@ -18,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +57,11 @@ import java.util.function.Consumer;
 public final class Engine implements MemberEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Where members keep the code jobs ship, by content: shared by every member of the JVM. */
+    private static final Path CODE_CACHE = Path.of(System.getProperty("java.io.tmpdir"), "canopy-code");
+    /** A class loader no job has used for this long is closed. */
+    private static final Duration LOADER_IDLE = Duration.ofMinutes(5);
+    private static final int MAX_LOADERS = 64;
     /** Random ids tried for one in a local partition: with m members, (1 - 1/m)^64 misses. */
     private static final int LOCAL_ID_TRIES = 64;
 
@@ -72,6 +81,9 @@ public final class Engine implements MemberEngine {
     private final JobLifecycle lifecycle;
     private final Watchdog watchdog;
     private final Leaves leaves;
+    private final CodeStore codeStore;
+    private final JobLoaders jobLoaders;
+    private final CodeUpkeep codeUpkeep;
     private final MemberHealth health = new MemberHealth();
     private UUID membershipRegistration;
     private volatile boolean closing;
@@ -88,7 +100,10 @@ public final class Engine implements MemberEngine {
         this.metrics = new GridMetrics(registry, localId.toString(), workers, settings.metricsJobNames(),
                 settings.metricsJobExpiryMillis());
         this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut());
-        this.jobs = new LocalJobs(maps, classLoader(hz), workers::forget, metrics);
+        this.codeStore = new CodeStore(hz);
+        this.jobLoaders = new JobLoaders(CODE_CACHE, classLoader(hz), codeStore::read, LOADER_IDLE, MAX_LOADERS);
+        this.jobs = new LocalJobs(maps, classLoader(hz), jobLoaders, workers::forget, metrics);
+        this.codeUpkeep = new CodeUpkeep(jobs, codeStore, jobLoaders, settings.codeTtlMillis());
         this.sender = new Sender(hz, maps.control, metrics);
         ResultLimit limit = new ResultLimit(settings.maxResultBytes(),
                 ((SerializationServiceSupport) hz).getSerializationService());
@@ -134,6 +149,8 @@ public final class Engine implements MemberEngine {
         leaves.startSupervising();
         watchdog.publishMemberInfo();
         timer.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(codeUpkeep::run, CodeUpkeep.PERIOD_SECONDS, CodeUpkeep.PERIOD_SECONDS,
+                TimeUnit.SECONDS);
         long sweep = metrics.expirySweepMillis();
         timer.scheduleWithFixedDelay(watchdog::expireJobMeters, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -195,6 +212,7 @@ public final class Engine implements MemberEngine {
         jobs.cancelAll();
         workers.close();
         driverPool.shutdownNow();
+        jobLoaders.close();
     }
 
     /**

@@ -44,7 +44,7 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
-        JobSpec<Object, Object> decoded = null;
+        LocalJobs.Decoded decoded = null;
         LocalJobs.UnreadableSpec unreadable = null;
         if (submitted.total() < 0) {
             // a job over a whole map learns its size here, from its spec; any other job's spec is
@@ -55,7 +55,7 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
                 unreadable = e;
             }
         }
-        long total = decoded != null ? totalOf(decoded) : Math.max(0, submitted.total());
+        long total = decoded != null ? totalOf(decoded.spec()) : Math.max(0, submitted.total());
         JobRecord record = submitted.started(shared.localId(), total, shared.clock().getAsLong())
                 .withSpec(unreadable == null ? spec : null);
         CompletableFuture<Void> recorded = shared.maps().jobs.setAsync(jobId, record).toCompletableFuture();

@@ -106,6 +106,13 @@ final class LeafRun implements Runnable {
             runner = Thread.currentThread();
         }
         leaves.started(this);
+        Thread thread = Thread.currentThread();
+        ClassLoader nodeLoader = thread.getContextClassLoader();
+        ClassLoader jobLoader = job.loader();
+        if (jobLoader != null) {
+            // a task that loads classes by name (a library using the context loader) finds the job's
+            thread.setContextClassLoader(jobLoader);
+        }
         try {
             runAndCommit();
         } catch (ReducerFailed e) {
@@ -116,6 +123,9 @@ final class LeafRun implements Runnable {
             shared.verdicts().jobFailed(job.jobId, job.spec.name(), "leaf " + leaf.path() + " failed on member "
                     + shared.localId() + " outside its tasks", e);
         } finally {
+            if (jobLoader != null) {
+                thread.setContextClassLoader(nodeLoader);
+            }
             synchronized (this) {
                 // after this, no interrupt meant for this run can reach the thread: the pool clears
                 // the flag before the thread's next leaf

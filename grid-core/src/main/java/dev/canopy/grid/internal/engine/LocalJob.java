@@ -1,5 +1,7 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.internal.code.CodeSet;
+import dev.canopy.grid.internal.code.JobLoaders;
 import dev.canopy.grid.internal.spec.JobSpec;
 
 import java.util.Map;
@@ -16,6 +18,10 @@ final class LocalJob {
 
     final String jobId;
     final JobSpec<Object, Object> spec;
+    /** The lease on the loader of the code the job ships; null when it ships none. */
+    private final JobLoaders.Lease code;
+    /** The code the job ships; null when it ships none. */
+    final CodeSet codeSet;
     /** The spec as the job record holds it: sent along with sub-jobs, so their members need not read it. */
     final byte[] specBytes;
     /** Members this member sent the spec to already: later sub-jobs for them go without it. */
@@ -34,16 +40,30 @@ final class LocalJob {
     volatile boolean treeRecorded = true;
     private volatile boolean cancelled;
 
-    LocalJob(String jobId, JobSpec<Object, Object> spec, byte[] specBytes, CompletableFuture<Void> recorded) {
+    LocalJob(String jobId, LocalJobs.Decoded decoded, byte[] specBytes, CompletableFuture<Void> recorded) {
         this.jobId = jobId;
-        this.spec = spec;
+        this.spec = decoded.spec();
+        this.code = decoded.lease();
+        this.codeSet = decoded.code();
         this.specBytes = specBytes;
         this.recorded = recorded;
     }
 
     /** A job whose records exist: read back from them, or learnt from a sub-job sent here. */
-    LocalJob(String jobId, JobSpec<Object, Object> spec, byte[] specBytes) {
-        this(jobId, spec, specBytes, CompletableFuture.completedFuture(null));
+    LocalJob(String jobId, LocalJobs.Decoded decoded, byte[] specBytes) {
+        this(jobId, decoded, specBytes, CompletableFuture.completedFuture(null));
+    }
+
+    /** The loader of the code the job ships, or null when it ships none (its classes are the node's). */
+    ClassLoader loader() {
+        return code == null ? null : code.loader();
+    }
+
+    /** The job ended here: its code's loader may close once no other job uses it. */
+    void releaseCode() {
+        if (code != null) {
+            code.close();
+        }
     }
 
     /**

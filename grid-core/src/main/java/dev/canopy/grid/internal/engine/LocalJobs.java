@@ -1,5 +1,8 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.internal.code.CodeSet;
+import dev.canopy.grid.internal.code.JobLoaders;
+import dev.canopy.grid.internal.code.ShippedSpec;
 import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.spec.JobSpec;
 import dev.canopy.grid.internal.store.AttemptId;
@@ -31,6 +34,8 @@ final class LocalJobs {
 
     private final GridMaps maps;
     private final ClassLoader classLoader;
+    /** The class loaders of jobs that ship code, one per code set. */
+    private final JobLoaders loaders;
     /** Told of every job that ended here, after its work stopped: the worker pool forgets its turns. */
     private final Consumer<String> onEnded;
     /** Told of every job that ended here that this member held: its name's meters may expire from now on. */
@@ -44,9 +49,11 @@ final class LocalJobs {
                 }
             }));
 
-    LocalJobs(GridMaps maps, ClassLoader classLoader, Consumer<String> onEnded, GridMetrics metrics) {
+    LocalJobs(GridMaps maps, ClassLoader classLoader, JobLoaders loaders, Consumer<String> onEnded,
+              GridMetrics metrics) {
         this.maps = maps;
         this.classLoader = classLoader;
+        this.loaders = loaders;
         this.onEnded = onEnded;
         this.metrics = metrics;
     }
@@ -81,17 +88,43 @@ final class LocalJobs {
     /** Adds a job this member accepted; returns the one already there if another thread was first. */
     LocalJob add(LocalJob job) {
         LocalJob raced = jobs.putIfAbsent(job.jobId, job);
-        return raced != null ? raced : job;
+        if (raced != null) {
+            job.releaseCode();
+            return raced;
+        }
+        return job;
     }
 
-    /** @throws UnreadableSpec when this member cannot read the spec (its classes are missing here, or it is corrupt) */
+    /**
+     * Reads a job's spec: with this member's classes, or, for a job that ships code
+     * ({@link ShippedSpec}), with the loader of its code set, which the returned job holds until it
+     * ends here.
+     *
+     * @throws UnreadableSpec when this member cannot read the spec (its classes are missing here, its
+     *         code cannot be fetched, or it is corrupt)
+     */
     @SuppressWarnings("unchecked")
-    JobSpec<Object, Object> decode(byte[] spec) {
+    Decoded decode(byte[] spec) {
+        JobLoaders.Lease lease = null;
         try {
-            return (JobSpec<Object, Object>) Codec.deserialize(spec, classLoader);
+            Object read = Codec.deserialize(spec, classLoader);
+            CodeSet code = null;
+            if (read instanceof ShippedSpec shipped) {
+                code = shipped.code();
+                lease = loaders.loaderFor(code);
+                read = Codec.deserialize(shipped.spec(), lease.loader());
+            }
+            return new Decoded((JobSpec<Object, Object>) read, code, lease);
         } catch (RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
             throw new UnreadableSpec(e);
         }
+    }
+
+    /** A job's spec as this member read it, its code and the lease on its code's loader (both null when it ships none). */
+    record Decoded(JobSpec<Object, Object> spec, CodeSet code, JobLoaders.Lease lease) {
     }
 
     /** A job's spec that this member cannot read: a lasting fault, unlike a grid call that failed. */

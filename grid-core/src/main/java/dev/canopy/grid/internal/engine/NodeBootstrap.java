@@ -43,6 +43,6 @@ public final class NodeBootstrap {
     public static EngineSettings settings(GridConfig grid) {
         return new EngineSettings(grid.workerThreads(), grid.fanOut(), grid.leafSize(), grid.resultTtl().toMillis(),
                 grid.maxResultBytes(), grid.cancelGrace().toMillis(), grid.metricsJobNames(),
-                grid.metricsJobExpiry().toMillis());
+                grid.metricsJobExpiry().toMillis(), grid.codeTtl().toMillis());
     }
 }

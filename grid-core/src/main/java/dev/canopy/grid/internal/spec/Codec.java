@@ -107,7 +107,8 @@ public final class Codec {
             throw new UncheckedIOException("cannot read a job spec: " + e.getMessage(), e);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("cannot read a job spec: class " + e.getMessage()
-                    + " is not on this member's class path; deploy the job's classes on every member", e);
+                    + " is not on this member's class path, nor in the code the job shipped; submit with shipCode"
+                    + " true, or add its jar or folder to codePaths (a class reached only by reflection)", e);
         }
     }
 
