@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The scanner ships exactly the entries a job's objects and their code reach, and nothing every node
  * has. The user's classes are compiled at test time into folders and a jar that no class path holds,
  * and loaded through one loader over them, in the order: lambdas, helpers, tasks, stats, factory,
- * fmt.jar, formatting, values, capturing.
+ * fmt.jar, formatting, values, capturing, calc, refs.
  */
 class CodeScannerTest {
 
@@ -145,8 +145,21 @@ class CodeScannerTest {
                         return Job.range(0, 3, (i, ctx) -> value + "-" + i).reduce(Reducers.toList()).build();
                     }
                 }"""));
+        Path calc = CompiledCode.classes(tmp.resolve("calc"), Map.of("com.acme.calc.Calc", """
+                package com.acme.calc;
+                public class Calc {
+                    public static Long twice(long i, dev.canopy.grid.TaskContext ctx) { return 2 * i; }
+                }"""));
+        CompiledCode.classes(tmp.resolve("refs"), Map.of("com.acme.refs.RefJob", """
+                package com.acme.refs;
+                import dev.canopy.grid.*;
+                public class RefJob {
+                    public static Job<Long, Long> job() {
+                        return Job.range(0, 3, com.acme.calc.Calc::twice).reduce(Reducers.sumLong()).build();
+                    }
+                }"""), calc);
         loader = CompiledCode.loader(lambdas, helpers, tasks, stats, tmp.resolve("factory"), fmtJar, formatting,
-                values, tmp.resolve("capturing"));
+                values, tmp.resolve("capturing"), calc, tmp.resolve("refs"));
     }
 
     @AfterAll
@@ -165,6 +178,18 @@ class CodeScannerTest {
         // then
         assertEquals(List.of("lambdas"), names(code));
         assertEquals(lambdas, code.entries().get(0).source());
+    }
+
+    @Test
+    void whenMethodReferenceToAnotherFolder_thenBothFoldersAreShipped() throws Exception {
+        // given
+        Object spec = spec("com.acme.refs.RefJob");
+
+        // when
+        ShippedCode code = scanner.scan(spec, loader, List.of());
+
+        // then
+        assertEquals(List.of("calc", "refs"), names(code));
     }
 
     @Test
