@@ -19,8 +19,8 @@ public final class GridClient extends RecordsGrid {
 
     private final HazelcastInstance client;
 
-    private GridClient(HazelcastInstance client) {
-        super(new GridAccess(client, client.getLocalEndpoint().getUuid(), 0));
+    private GridClient(HazelcastInstance client, GridClientConfig config) {
+        super(new GridAccess(client, client.getLocalEndpoint().getUuid(), 0, config.shipCode(), config.codePaths()));
         this.client = client;
     }
 
@@ -33,7 +33,7 @@ public final class GridClient extends RecordsGrid {
 
     /** A grid client over a Hazelcast client connected as {@code config} says (tests make it on their own network). */
     static GridClient over(HazelcastInstance client, GridClientConfig config) {
-        GridClient grid = new GridClient(client);
+        GridClient grid = new GridClient(client, config);
         grid.access.watchConnection(config.clusterName(), config.connectTimeout());
         grid.access.start();
         return grid;

@@ -43,7 +43,8 @@ public final class GridNode extends RecordsGrid {
     private final boolean tunesAsyncCallbacks;
 
     private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
-        super(new GridAccess(hz, hz.getCluster().getLocalMember().getUuid(), config.resultTtl().toMillis()));
+        super(new GridAccess(hz, hz.getCluster().getLocalMember().getUuid(), config.resultTtl().toMillis(),
+                config.shipCode(), config.codePaths()));
         this.hz = hz;
         this.ownsHazelcast = ownsHazelcast;
         this.ownsRegistry = config.meterRegistry().isEmpty();

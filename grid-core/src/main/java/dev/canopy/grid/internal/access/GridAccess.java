@@ -47,14 +47,26 @@ public final class GridAccess {
     private final ResultWatch watch;
     private final JobEnds ends;
     private final JobListings listings;
+    private final CodeShipper shipper;
 
-    public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis) {
+    /**
+     * @param shipCode  whether jobs submitted here carry their code (see {@link CodeShipper})
+     * @param codePaths jars or class folders shipped with every job besides those found from its classes
+     */
+    public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis, boolean shipCode,
+                      List<String> codePaths) {
         this.hz = hz;
+        this.shipper = new CodeShipper(hz, shipCode, codePaths);
         this.maps = new GridMaps(hz);
         this.localId = localId;
         this.watch = new ResultWatch(maps, timer, () -> hz.getCluster().getMembers());
         this.ends = new JobEnds(maps, watch, resultTtlMillis, timer);
         this.listings = new JobListings(hz, maps);
+    }
+
+    /** Code bytes jobs submitted here uploaded so far (what the grid lacked). */
+    public long uploadedCodeBytes() {
+        return shipper.uploadedBytes();
     }
 
     public void start() {
@@ -93,7 +105,7 @@ public final class GridAccess {
      * and nothing is written.
      */
     public <R> JobHandle<R> submit(JobSpec<?, R> spec, JobId id, BiConsumer<JobRecord, byte[]> sender) {
-        byte[] bytes = Codec.serialize(spec, "job '" + spec.name() + "'");
+        byte[] bytes = shipper.ship(spec, Codec.serialize(spec, "job '" + spec.name() + "'"));
         String key = id.toString();
         watch.submitting(key);
         // a new id has no result yet: wait for its event without asking the grid first

@@ -145,19 +145,9 @@ public final class CodeScanner {
         return checked;
     }
 
-    /** The entry at {@code path} as a jar's bytes, with its hash. */
+    /** The entry at {@code path} as a jar's bytes, with its hash (packed once while it is unchanged). */
     private static ShippedCode.Entry pack(Path path) {
-        try {
-            byte[] bytes = Files.isDirectory(path) ? FolderJar.pack(path) : Files.readAllBytes(path);
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return new ShippedCode.Entry(new CodeEntry(sha256, path.getFileName().toString(), bytes.length),
-                    path, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read class-path entry " + path + " to ship it with the job: "
-                    + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM, which every Java 17 JVM has", e);
-        }
+        return PackedEntries.of(path);
     }
 
     static boolean onEveryNode(String className) {

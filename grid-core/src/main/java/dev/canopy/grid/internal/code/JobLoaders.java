@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -114,6 +115,7 @@ public final class JobLoaders implements AutoCloseable {
      */
     public Lease loaderFor(CodeSet set) {
         Objects.requireNonNull(set, "set");
+        set = notOnThisNode(set);
         if (set.isEmpty()) {
             return new Lease(null);
         }
@@ -147,6 +149,21 @@ public final class JobLoaders implements AutoCloseable {
         } finally {
             toClose.forEach(JobLoaders::closeQuietly);
         }
+    }
+
+    /**
+     * The entries of {@code set} this node's class path lacks. An entry it has, byte for byte, is
+     * loaded by the node's own loader: the same build of a job's code runs with the node's classes
+     * (no second copy in metaspace, and static state shared with the node, as without shipping),
+     * while another build of the same class names gets a loader of its own.
+     */
+    private static CodeSet notOnThisNode(CodeSet set) {
+        if (set.isEmpty()) {
+            return set;
+        }
+        Set<String> own = PackedEntries.ownClassPath();
+        List<CodeEntry> missing = set.entries().stream().filter(e -> !own.contains(e.sha256())).toList();
+        return missing.size() == set.entries().size() ? set : new CodeSet(missing);
     }
 
     /**

@@ -100,15 +100,41 @@ public final class Codec {
         return "make it Serializable";
     }
 
+    /**
+     * Reads what {@link #serialize} wrote, resolving classes with {@code loader}.
+     *
+     * @throws IllegalStateException naming the first class that could not be found, whatever error
+     *         that caused later (a lambda whose capturing class is missing surfaces as a
+     *         ClassCastException of a SerializedLambda, which names nothing the user wrote)
+     * @throws UncheckedIOException when the bytes are not a serialized object
+     */
     public static Object deserialize(byte[] bytes, ClassLoader loader) {
-        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
+        LoaderObjectInputStream in = null;
+        try {
+            in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader);
             return in.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a job spec: " + e.getMessage(), e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("cannot read a job spec: class " + e.getMessage()
-                    + " is not on this member's class path, nor in the code the job shipped; submit with shipCode"
-                    + " true, or add its jar or folder to codePaths (a class reached only by reflection)", e);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            String missing = in == null ? null : in.firstMissing;
+            if (missing == null && e instanceof ClassNotFoundException) {
+                missing = e.getMessage();
+            }
+            if (missing != null) {
+                throw new IllegalStateException("cannot read a job spec: class " + missing
+                        + " is not on this member's class path, nor in the code the job shipped; submit with shipCode"
+                        + " true, or add its jar or folder to codePaths (a class reached only by reflection)", e);
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot read a job spec: " + e.getMessage(), io);
+            }
+            throw new IllegalStateException("cannot read a job spec: " + e, e);
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // reading from a byte array: nothing to release
+                }
+            }
         }
     }
 
@@ -124,6 +150,8 @@ public final class Codec {
 
     private static final class LoaderObjectInputStream extends ObjectInputStream {
         private final ClassLoader loader;
+        /** The first class that could not be resolved, or null. */
+        String firstMissing;
 
         LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
             super(in);
@@ -135,7 +163,14 @@ public final class Codec {
             try {
                 return Class.forName(desc.getName(), false, loader);
             } catch (ClassNotFoundException e) {
-                return super.resolveClass(desc);
+                try {
+                    return super.resolveClass(desc);
+                } catch (ClassNotFoundException missing) {
+                    if (firstMissing == null) {
+                        firstMissing = desc.getName();
+                    }
+                    throw missing;
+                }
             }
         }
     }

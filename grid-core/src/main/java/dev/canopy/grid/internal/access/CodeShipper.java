@@ -1,0 +1,89 @@
+package dev.canopy.grid.internal.access;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.internal.code.CodeScanner;
+import dev.canopy.grid.internal.code.CodeStore;
+import dev.canopy.grid.internal.code.ShippedCode;
+import dev.canopy.grid.internal.code.ShippedSpec;
+import dev.canopy.grid.internal.spec.Codec;
+import dev.canopy.grid.internal.spec.JobSource;
+import dev.canopy.grid.internal.spec.JobSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ships a job's code at submit, on a node or a client: finds the class-path entries its classes
+ * need ({@link CodeScanner}), uploads those the grid lacks ({@link CodeStore}: code already there,
+ * from this job or any other, is not sent again), and wraps the spec's bytes with the code set
+ * ({@link ShippedSpec}), so the members that run the job load it from the grid, whoever submitted
+ * it and whether or not the submitter is still there. A job whose classes every node has (the JDK's,
+ * Canopy's) ships nothing and travels as before.
+ */
+final class CodeShipper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CodeShipper.class);
+
+    private final boolean enabled;
+    private final List<Path> extra;
+    private final CodeScanner scanner = new CodeScanner();
+    private final CodeStore store;
+    private final AtomicLong uploaded = new AtomicLong();
+
+    CodeShipper(HazelcastInstance hz, boolean enabled, List<String> codePaths) {
+        this.enabled = enabled;
+        this.extra = codePaths.stream().map(Path::of).toList();
+        this.store = new CodeStore(hz);
+    }
+
+    /** The spec's bytes as they travel: wrapped with its code set when the job ships code. */
+    byte[] ship(JobSpec<?, ?> spec, byte[] specBytes) {
+        if (!enabled) {
+            return specBytes;
+        }
+        ShippedCode code = scanner.scan(spec, loaderOf(spec), extra);
+        if (code.isEmpty()) {
+            return specBytes;
+        }
+        Map<String, byte[]> bytes = new HashMap<>();
+        for (ShippedCode.Entry e : code.entries()) {
+            bytes.put(e.entry().sha256(), e.bytes());
+        }
+        long sent = store.upload(code.codeSet(), entry -> new ByteArrayInputStream(bytes.get(entry.sha256())));
+        uploaded.addAndGet(sent);
+        LOG.debug("Job '{}' ships {} code entries ({} bytes uploaded, the rest already in the grid)",
+                spec.name(), code.entries().size(), sent);
+        return Codec.serialize(new ShippedSpec(code.codeSet(), specBytes), "job '" + spec.name() + "'");
+    }
+
+    /** Code bytes this submitter uploaded so far. */
+    long uploadedBytes() {
+        return uploaded.get();
+    }
+
+    /** The loader of the job's own classes: the task's, else the reducer's, else this thread's. */
+    private static ClassLoader loaderOf(JobSpec<?, ?> spec) {
+        JobSource<?> source = spec.source();
+        Object task = spec.reducer();
+        if (source instanceof JobSource.IndexRange<?> r) {
+            task = r.task();
+        } else if (source instanceof JobSource.LongRange r) {
+            task = r.task();
+        } else if (source instanceof JobSource.TaskList<?> l && !l.tasks().isEmpty()) {
+            task = l.tasks().get(0);
+        } else if (source instanceof JobSource.EntrySource<?> e) {
+            task = e.task();
+        }
+        ClassLoader loader = task.getClass().getClassLoader();
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
+        return loader != null ? loader : CodeShipper.class.getClassLoader();
+    }
+}

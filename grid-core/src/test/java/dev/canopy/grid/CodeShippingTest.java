@@ -1,0 +1,138 @@
+package dev.canopy.grid;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job carries its code: classes compiled by the test into a folder of its own, loaded by a loader
+ * of their own, are on no member's class path, yet their jobs run on the members, submitted from a
+ * client.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CodeShippingTest extends GridTestSupport {
+
+    /** Builds a job with a lambda that calls a helper of its own class. */
+    private static final String PRIMES = """
+            package com.acme;
+            import dev.canopy.grid.Job;
+            import dev.canopy.grid.Reducers;
+            public final class Primes {
+                public static Job<Long, Long> below(long n) {
+                    return Job.range(2, n, (i, ctx) -> isPrime(i) ? 1L : 0L).reduce(Reducers.sumLong())
+                            .name("primes").leafSize(50).build();
+                }
+                static boolean isPrime(long n) {
+                    for (long d = 2; d * d <= n; d++) {
+                        if (n % d == 0) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            """;
+
+    /** One build of a class whose name another build shares, returning {@code answer}. */
+    private static String answer(int answer) {
+        return """
+                package com.acme;
+                import dev.canopy.grid.Job;
+                import dev.canopy.grid.Reducers;
+                public final class Answer {
+                    public static Job<Long, Long> job() {
+                        return Job.range(0, 10, (i, ctx) -> value()).reduce(Reducers.sumLong()).leafSize(2).build();
+                    }
+                    static long value() {
+                        return %d;
+                    }
+                }
+                """.formatted(answer);
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void whenClientSubmitsAJobOfClassesNoMemberHas_thenItRunsOnTheMembersAndTheSecondSubmitUploadsNothing()
+            throws Exception {
+        // given
+        startCluster(2);
+        GridClient client = cluster().startClient(GridClientConfig.defaults());
+        Job<Long, Long> job = build(compile("primes", Map.of("com.acme.Primes", PRIMES)), "com.acme.Primes", "below",
+                1_000L);
+
+        // when
+        long first = await(client.submit(job).result());
+        long uploadedFirst = client.access.uploadedCodeBytes();
+        long second = await(client.submit(job).result());
+        long uploadedSecond = client.access.uploadedCodeBytes() - uploadedFirst;
+
+        // then
+        assertEquals(168, first, "primes below 1000");
+        assertEquals(168, second);
+        assertTrue(uploadedFirst > 0, "the first submit uploaded the job's code");
+        assertEquals(0, uploadedSecond, "the second submit of the same code uploads nothing");
+    }
+
+    @Test
+    void whenTwoBuildsOfOneClassNameRun_thenEachJobGetsItsOwnAnswer() throws Exception {
+        // given
+        startCluster(2);
+        GridClient client = cluster().startClient(GridClientConfig.defaults());
+        Job<Long, Long> one = build(compile("one", Map.of("com.acme.Answer", answer(1))), "com.acme.Answer", "job");
+        Job<Long, Long> two = build(compile("two", Map.of("com.acme.Answer", answer(2))), "com.acme.Answer", "job");
+
+        // when
+        JobHandle<Long> a = client.submit(one);
+        JobHandle<Long> b = client.submit(two);
+
+        // then
+        assertEquals(10L, await(a.result()));
+        assertEquals(20L, await(b.result()));
+    }
+
+    @Test
+    void whenShippingIsOff_thenTheJobFailsAtOnceNamingTheClassAndTheMember() throws Exception {
+        // given
+        startCluster(2);
+        GridClient client = cluster().startClient(GridClientConfig.defaults().shipCode(false));
+        Job<Long, Long> job = build(compile("off", Map.of("com.acme.Primes", PRIMES)), "com.acme.Primes", "below",
+                100L);
+
+        // when
+        Throwable failure = awaitFailure(client.submit(job).result());
+
+        // then
+        JobFailedException failed = assertInstanceOf(JobFailedException.class, failure);
+        assertTrue(failed.getMessage().contains("com.acme.Primes"), failed.getMessage());
+        assertTrue(failed.getMessage().matches("(?s).*member [0-9a-f-]{36} cannot read its spec.*"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("shipCode"), "the message says how to fix it: " + failed.getMessage());
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    private Path compile(String name, Map<String, String> sources) {
+        return CompiledCode.classes(dir.resolve(name), sources, CompiledCode.entryOf(Job.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Job<Long, Long> build(Path classes, String className, String method, Object... args)
+            throws Exception {
+        ClassLoader loader = CompiledCode.loader(classes);
+        Class<?> type = loader.loadClass(className);
+        Class<?>[] types = new Class<?>[args.length];
+        for (int i = 0; i < args.length; i++) {
+            types[i] = args[i] instanceof Long ? long.class : args[i].getClass();
+        }
+        return (Job<Long, Long>) type.getMethod(method, types).invoke(null, args);
+    }
+}
