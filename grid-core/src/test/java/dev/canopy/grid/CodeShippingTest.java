@@ -30,6 +30,12 @@ class CodeShippingTest extends GridTestSupport {
                     return Job.range(2, n, (i, ctx) -> isPrime(i) ? 1L : 0L).reduce(Reducers.sumLong())
                             .name("primes").leafSize(50).build();
                 }
+                public static Job<Long, Long> slowlyBelow(long n) {
+                    return Job.range(2, n, (i, ctx) -> {
+                        Thread.sleep(5);
+                        return isPrime(i) ? 1L : 0L;
+                    }).reduce(Reducers.sumLong()).name("primes").leafSize(10).build();
+                }
                 static boolean isPrime(long n) {
                     for (long d = 2; d * d <= n; d++) {
                         if (n % d == 0) {
@@ -57,6 +63,35 @@ class CodeShippingTest extends GridTestSupport {
                 }
                 """.formatted(answer);
     }
+
+    /** A user's result type and reducer: count and sum of the squares of the indices. */
+    private static final Map<String, String> STATS = Map.of(
+            "com.acme.Stats", """
+                    package com.acme;
+                    public record Stats(long count, long sum) implements java.io.Serializable {
+                    }
+                    """,
+            "com.acme.StatsReducer", """
+                    package com.acme;
+                    import dev.canopy.grid.Reducer;
+                    public final class StatsReducer implements Reducer<Long, Stats> {
+                        public Stats identity() { return new Stats(0, 0); }
+                        public Stats accumulate(Stats acc, Long v) { return new Stats(acc.count() + 1, acc.sum() + v); }
+                        public Stats combine(Stats a, Stats b) { return new Stats(a.count() + b.count(), a.sum() + b.sum()); }
+                    }
+                    """,
+            "com.acme.Squares", """
+                    package com.acme;
+                    import dev.canopy.grid.Job;
+                    public final class Squares {
+                        public static Job<Long, Stats> upTo(long n) {
+                            return Job.range(0, n, (i, ctx) -> {
+                                Thread.sleep(2);
+                                return i * i;
+                            }).reduce(new StatsReducer()).leafSize(10).build();
+                        }
+                    }
+                    """);
 
     @TempDir
     Path dir;
@@ -118,6 +153,46 @@ class CodeShippingTest extends GridTestSupport {
         assertTrue(failed.getMessage().contains("shipCode"), "the message says how to fix it: " + failed.getMessage());
     }
 
+    @Test
+    void whenJobReturnsItsOwnType_thenItsSubmitterReadsItAndAClientWithoutItsClassesIsToldWhichClass() throws Exception {
+        // given
+        startCluster(2);
+        GridClient submitter = cluster().startClient(GridClientConfig.defaults());
+        GridClient other = cluster().startClient(GridClientConfig.defaults());
+        Job<Long, Object> job = build(compile("stats", STATS), "com.acme.Squares", "upTo", 100L);
+
+        // when
+        JobHandle<Object> handle = submitter.submit(job);
+        Object stats = await(handle.result());
+
+        // then: the submitter gets its own type, with the exact values
+        assertEquals("com.acme.Stats", stats.getClass().getName());
+        assertEquals(100L, stats.getClass().getMethod("count").invoke(stats));
+        assertEquals(328_350L, stats.getClass().getMethod("sum").invoke(stats));
+        // and a client without the classes is told which class it lacks
+        Throwable unreadable = awaitFailure(other.job(handle.id()).orElseThrow().result());
+        JobFailedException failed = assertInstanceOf(JobFailedException.class, unreadable);
+        assertTrue(failed.getMessage().contains("its result needs class com.acme.Stats, which cannot be loaded here"),
+                failed.getMessage());
+    }
+
+    @Test
+    void whenItsSubmitterLeavesMidJob_thenTheJobCompletesAndAnotherClientFetchesItsResult() throws Exception {
+        // given: a job of about a second, of classes only its submitter had
+        startCluster(2);
+        GridClient submitter = cluster().startClient(GridClientConfig.defaults());
+        Job<Long, Long> job = build(compile("gone", Map.of("com.acme.Primes", PRIMES)), "com.acme.Primes", "slowlyBelow",
+                300L);
+        JobHandle<Long> handle = submitter.submit(job);
+
+        // when
+        submitter.close();
+
+        // then: the members load its code from the grid, and a JDK-typed result is read anywhere
+        GridClient other = cluster().startClient(GridClientConfig.defaults());
+        assertEquals(62L, (Long) await(other.job(handle.id()).orElseThrow().result()));
+    }
+
     // ------------------------------------------------------------------------------------ helpers
 
     private Path compile(String name, Map<String, String> sources) {
@@ -125,7 +200,7 @@ class CodeShippingTest extends GridTestSupport {
     }
 
     @SuppressWarnings("unchecked")
-    private static Job<Long, Long> build(Path classes, String className, String method, Object... args)
+    private static <R> Job<Long, R> build(Path classes, String className, String method, Object... args)
             throws Exception {
         ClassLoader loader = CompiledCode.loader(classes);
         Class<?> type = loader.loadClass(className);
@@ -133,6 +208,6 @@ class CodeShippingTest extends GridTestSupport {
         for (int i = 0; i < args.length; i++) {
             types[i] = args[i] instanceof Long ? long.class : args[i].getClass();
         }
-        return (Job<Long, Long>) type.getMethod(method, types).invoke(null, args);
+        return (Job<Long, R>) type.getMethod(method, types).invoke(null, args);
     }
 }

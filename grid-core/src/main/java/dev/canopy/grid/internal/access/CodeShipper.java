@@ -68,7 +68,7 @@ final class CodeShipper {
     }
 
     /** The loader of the job's own classes: the task's, else the reducer's, else this thread's. */
-    private static ClassLoader loaderOf(JobSpec<?, ?> spec) {
+    static ClassLoader loaderOf(JobSpec<?, ?> spec) {
         JobSource<?> source = spec.source();
         Object task = spec.reducer();
         if (source instanceof JobSource.IndexRange<?> r) {

@@ -37,6 +37,13 @@ public final class Failures {
                 "reducer", 0, portable);
     }
 
+    /** The job completed, but its result is of a class this client or node cannot load. */
+    public static JobFailedException resultUnreadable(String jobId, String className) {
+        return jobFailed(jobId, null, "it completed, but its result needs class " + className + ", which cannot be"
+                + " loaded here: fetch it where the job's classes are (its submitter has them), or have the job"
+                + " return JDK types", null);
+    }
+
     /** The job as a whole failed: {@code why} completes "job X ('name') failed: ...". */
     public static JobFailedException jobFailed(String jobId, String name, String why, Throwable cause) {
         Throwable portable = cause == null ? null : Errors.portable(cause);

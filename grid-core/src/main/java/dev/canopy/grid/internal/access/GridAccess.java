@@ -64,6 +64,12 @@ public final class GridAccess {
         this.listings = new JobListings(hz, maps);
     }
 
+    /** Where a handle found by id reads a result of a job that ships code: the caller's context loader. */
+    private static ClassLoader contextLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : GridAccess.class.getClassLoader();
+    }
+
     /** Code bytes jobs submitted here uploaded so far (what the grid lacked). */
     public long uploadedCodeBytes() {
         return shipper.uploadedBytes();
@@ -109,7 +115,7 @@ public final class GridAccess {
         String key = id.toString();
         watch.submitting(key);
         // a new id has no result yet: wait for its event without asking the grid first
-        JobFuture<R> future = watch.await(key);
+        JobFuture<R> future = watch.await(key, CodeShipper.loaderOf(spec));
         boolean accepted = false;
         try {
             sender.accept(JobRecord.submitted(key, spec, localId, System.currentTimeMillis()), bytes);
@@ -148,7 +154,7 @@ public final class GridAccess {
         if (!listings.exists(key)) {
             return Optional.empty();
         }
-        return Optional.of(new JobHandleImpl<>(id, listings, ends, watch.watch(key)));
+        return Optional.of(new JobHandleImpl<>(id, listings, ends, watch.watch(key, contextLoader())));
     }
 
     public List<JobInfo> jobs() {

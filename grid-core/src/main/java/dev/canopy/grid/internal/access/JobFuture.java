@@ -12,6 +12,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class JobFuture<R> extends CompletableFuture<R> {
 
+    /** Reads a result of a job that ships code (see {@code UserValue}): the submitter's, or the caller's, loader. */
+    final ClassLoader loader;
+
+    JobFuture(ClassLoader loader) {
+        this.loader = loader;
+    }
+
     @Override
     public R get() throws InterruptedException, ExecutionException {
         ManagedBlocking.Pool pool = ManagedBlocking.current();
@@ -59,6 +66,6 @@ final class JobFuture<R> extends CompletableFuture<R> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new JobFuture<>();
+        return new JobFuture<>(loader);
     }
 }

@@ -7,7 +7,9 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.canopy.grid.JobFailedException;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.store.JobOutcome;
+import dev.canopy.grid.internal.store.UserValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,16 +103,16 @@ public final class ResultWatch {
 
     /** A future completed by the job's result event (or the poll that backs it up); for a job just submitted. */
     @SuppressWarnings("unchecked")
-    <R> JobFuture<R> await(String id) {
-        JobFuture<Object> future = new JobFuture<>();
+    <R> JobFuture<R> await(String id, ClassLoader loader) {
+        JobFuture<Object> future = new JobFuture<>(loader);
         waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(future);
         membersAtStart.computeIfAbsent(id, k -> members.get());
         return (JobFuture<R>) future;
     }
 
     /** A future for a job that may have ended already: its result is looked up once. */
-    <R> JobFuture<R> watch(String id) {
-        JobFuture<R> future = await(id);
+    <R> JobFuture<R> watch(String id, ClassLoader loader) {
+        JobFuture<R> future = await(id, loader);
         JobOutcome already = maps.results.get(id);
         if (already != null) {
             deliver(id, already);
@@ -138,13 +140,28 @@ public final class ResultWatch {
         if (futures != null) {
             for (JobFuture<Object> f : futures) {
                 if (outcome.state() == JobState.COMPLETED) {
-                    f.complete(outcome.result());
+                    complete(f, id, outcome.result());
                 } else {
                     f.completeExceptionally(Failures.toUser(id, outcome));
                 }
             }
         }
         notifyEnded(id);
+    }
+
+    /** A result of a job that ships code is read with the future's loader; one it cannot read fails it, naming the class. */
+    private static void complete(JobFuture<Object> future, String id, Object result) {
+        if (!(result instanceof UserValue value)) {
+            future.complete(result);
+            return;
+        }
+        try {
+            future.complete(Codec.deserialize(value.bytes(), future.loader));
+        } catch (Codec.ClassMissing e) {
+            future.completeExceptionally(Failures.resultUnreadable(id, e.className()));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(Failures.jobFailed(id, null, "its result cannot be read here", e));
+        }
     }
 
     private void notifyEnded(String id) {

@@ -318,7 +318,7 @@ final class DriverRun {
     private void finish() {
         List<Piece> outcome;
         try {
-            outcome = state.combine(job.spec.reducer());
+            outcome = state.combine(job.spec.reducer(), job::fromGrid);
         } catch (DriverState.ReducerFailed e) {
             shared.verdicts().reducerFailed(job, e.getCause());
             return;
@@ -326,6 +326,10 @@ final class DriverRun {
             shared.verdicts().jobFailed(job.jobId, job.spec.name(), "the driver of sub-job " + self.path()
                     + " could not combine its children", e);
             return;
+        }
+        if (!self.isRoot()) {
+            // the root's value goes to the result as it is (Verdicts wraps it); a sub-driver's travels
+            outcome.set(0, new Piece.Partial(job.toGrid(((Piece.Partial) outcome.get(0)).value())));
         }
         shared.commits().driver(job, this, outcome);
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What one driver knows of its children, and the rules it applies to what it hears: which report
@@ -171,9 +172,10 @@ final class DriverState {
      * combine into the partials they are given): its children's partials combined in task order
      * (retries spliced in where their holes were), then the tasks that failed for good.
      *
+     * @param fromGrid reads a partial as the job's code sees it (see {@code LocalJob.fromGrid})
      * @throws ReducerFailed when the reducer throws
      */
-    synchronized List<Piece> combine(Reducer<Object, Object> reducer) {
+    synchronized List<Piece> combine(Reducer<Object, Object> reducer, UnaryOperator<Object> fromGrid) {
         List<Piece> failed = new ArrayList<>();
         Object acc;
         try {
@@ -182,7 +184,7 @@ final class DriverState {
             throw new ReducerFailed(e);
         }
         for (List<Piece> outcome : outcomes) {
-            acc = fold(reducer, acc, outcome, failed);
+            acc = fold(reducer, fromGrid, acc, outcome, failed);
         }
         List<Piece> combined = new ArrayList<>(1 + failed.size());
         combined.add(new Piece.Partial(acc));
@@ -190,18 +192,20 @@ final class DriverState {
         return combined;
     }
 
-    private static Object fold(Reducer<Object, Object> reducer, Object acc, List<Piece> pieces, List<Piece> failed) {
+    private static Object fold(Reducer<Object, Object> reducer, UnaryOperator<Object> fromGrid, Object acc,
+                               List<Piece> pieces, List<Piece> failed) {
         for (Piece piece : pieces) {
             if (piece instanceof Piece.Partial p) {
+                Object value = fromGrid.apply(p.value());
                 try {
-                    acc = reducer.combine(acc, p.value());
+                    acc = reducer.combine(acc, value);
                 } catch (RuntimeException | Error e) {
                     throw new ReducerFailed(e);
                 }
             } else if (piece instanceof Piece.Failed f) {
                 failed.add(f);
             } else if (piece instanceof Piece.Retried r) {
-                acc = fold(reducer, acc, r.outcome(), failed);
+                acc = fold(reducer, fromGrid, acc, r.outcome(), failed);
             } else {
                 throw new IllegalStateException("a hole left in a finished outcome: " + piece);
             }

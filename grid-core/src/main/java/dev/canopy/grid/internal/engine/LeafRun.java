@@ -8,7 +8,6 @@ import dev.canopy.grid.LongIndexTask;
 import dev.canopy.grid.LongReducer;
 import dev.canopy.grid.Reducer;
 import dev.canopy.grid.Task;
-import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.Slice;
 import dev.canopy.grid.internal.store.Piece;
@@ -187,7 +186,7 @@ final class LeafRun implements Runnable {
         if (!runTasks()) {
             return; // cancelled midway
         }
-        outcome.add(new Piece.Partial(partial()));
+        outcome.add(new Piece.Partial(job.toGrid(partial())));
         shared.metrics().leafRan(job.spec.name(), done, outcome.size() / 2, leaf.retry(), System.nanoTime() - started);
         // the commit travels while this worker runs its next leaf: it gets its own copy
         shared.commits().leaf(job, leaf, done, new ArrayList<>(outcome));
@@ -361,11 +360,11 @@ final class LeafRun implements Runnable {
             // the task fails like any other; whether the member can go on is another question
             shared.health().taskThrew(vme, job.jobId + " ('" + job.spec.name() + "')", label);
         }
-        outcome.add(new Piece.Partial(partial()));
+        outcome.add(new Piece.Partial(job.toGrid(partial())));
         resetAccumulator();
         Set<UUID> tried = new HashSet<>(leaf.triedOn() == null ? Set.of() : leaf.triedOn());
         tried.add(shared.localId());
-        outcome.add(new Piece.Hole(task, label, leaf.taskAttempts(), tried, Errors.portable(error)));
+        outcome.add(new Piece.Hole(task, label, leaf.taskAttempts(), tried, job.portableError(error)));
     }
 
     /** The reducer threw: the job fails as a whole, not the task. */

@@ -2,7 +2,11 @@ package dev.canopy.grid.internal.engine;
 
 import dev.canopy.grid.internal.code.CodeSet;
 import dev.canopy.grid.internal.code.JobLoaders;
+import dev.canopy.grid.internal.spec.Codec;
+import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.spec.JobSpec;
+import dev.canopy.grid.internal.spec.RemoteTaskException;
+import dev.canopy.grid.internal.store.UserValue;
 
 import java.util.Map;
 import java.util.Set;
@@ -54,9 +58,51 @@ final class LocalJob {
         this(jobId, decoded, specBytes, CompletableFuture.completedFuture(null));
     }
 
-    /** The loader of the code the job ships, or null when it ships none (its classes are the node's). */
+    /**
+     * The loader of the code the job ships, or null when its classes are the node's: it ships none,
+     * or this node has all of it on its own class path.
+     */
     ClassLoader loader() {
-        return code == null ? null : code.loader();
+        ClassLoader loader = code == null ? null : code.loader();
+        return loader == getClass().getClassLoader() ? null : loader;
+    }
+
+    /**
+     * {@code value} as it may enter the grid: as bytes ({@link UserValue}) when it may be of the job's
+     * own classes, which members without them could not read; as it is otherwise (the job's classes
+     * are the node's, or the value is a number or a string).
+     */
+    Object toGrid(Object value) {
+        if (loader() == null || value == null || value instanceof Number && value.getClass().getName()
+                .startsWith("java.lang.") || value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        return new UserValue(Codec.serialize(value, "a partial result of job '" + spec.name() + "'"));
+    }
+
+    /** A value read from the grid, as the job's code sees it. */
+    Object fromGrid(Object value) {
+        return value instanceof UserValue u ? Codec.deserialize(u.bytes(), loader() != null ? loader()
+                : getClass().getClassLoader()) : value;
+    }
+
+    /**
+     * A task's error as it may enter the grid: one whose class (or a cause's) is the job's own is
+     * sent as a {@link RemoteTaskException} keeping its class name, message and stack, as members
+     * without the job's classes could not read it.
+     */
+    Throwable portableError(Throwable error) {
+        ClassLoader loader = loader();
+        if (loader != null) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t.getClass().getClassLoader() == loader) {
+                    RemoteTaskException copy = new RemoteTaskException(error.getClass().getName(), error.getMessage());
+                    copy.setStackTrace(error.getStackTrace());
+                    return copy;
+                }
+            }
+        }
+        return Errors.portable(error);
     }
 
     /** The job ended here: its code's loader may close once no other job uses it. */

@@ -53,6 +53,7 @@ final class Verdicts {
             }
         }
         long size;
+        result = job.toGrid(result);
         if (first != null && failures.size() > job.spec.settings().tolerateFailures()) {
             ends.end(job.jobId, JobOutcome.failed(taskFailed(job, first), failures), true);
         } else if ((size = limit.sizeIfOver(result)) >= 0) {

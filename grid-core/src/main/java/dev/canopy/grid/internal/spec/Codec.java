@@ -119,9 +119,7 @@ public final class Codec {
                 missing = e.getMessage();
             }
             if (missing != null) {
-                throw new IllegalStateException("cannot read a job spec: class " + missing
-                        + " is not on this member's class path, nor in the code the job shipped; submit with shipCode"
-                        + " true, or add its jar or folder to codePaths (a class reached only by reflection)", e);
+                throw new ClassMissing(missing, e);
             }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot read a job spec: " + e.getMessage(), io);
@@ -135,6 +133,22 @@ public final class Codec {
                     // reading from a byte array: nothing to release
                 }
             }
+        }
+    }
+
+    /** Bytes that name a class this loader cannot find: the message says so, and what to do. */
+    public static final class ClassMissing extends IllegalStateException {
+        private final String className;
+
+        ClassMissing(String className, Throwable cause) {
+            super("cannot read a job spec: class " + className + " is not on this member's class path, nor in the"
+                    + " code the job shipped; submit with shipCode true, or add its jar or folder to codePaths (a"
+                    + " class reached only by reflection)", cause);
+            this.className = className;
+        }
+
+        public String className() {
+            return className;
         }
     }
 

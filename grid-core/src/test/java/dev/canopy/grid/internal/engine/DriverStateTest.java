@@ -72,7 +72,7 @@ class DriverStateTest {
         assertEquals(new DriverState.Step(List.of(), List.of(), false), second);
         assertEquals(new DriverState.Step(List.of(), List.of(), true), third);
         assertTrue(state.isFinished());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -89,7 +89,7 @@ class DriverStateTest {
         assertFalse(last.ready());
         assertFalse(middle.ready());
         assertTrue(first.ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -103,7 +103,7 @@ class DriverStateTest {
         report(children[2], new Piece.Partial(100L));
 
         // then
-        assertEquals(List.of(new Piece.Partial(120L)), state.combine(reducer(Reducers.sumLong())));
+        assertEquals(List.of(new Piece.Partial(120L)), state.combine(reducer(Reducers.sumLong()), v -> v));
     }
 
     @Test
@@ -114,7 +114,7 @@ class DriverStateTest {
         // then
         assertEquals(new DriverState.Step(List.of(), List.of(), true), step);
         assertTrue(state.isFinished());
-        assertEquals(List.of(new Piece.Partial(List.of())), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of())), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -138,7 +138,7 @@ class DriverStateTest {
 
         // then
         assertTrue(current.ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -182,7 +182,7 @@ class DriverStateTest {
         assertEquals(DriverState.Step.NOTHING, again);
         assertFalse(report(children[1], partial(10L)).ready());
         assertTrue(report(children[2], partial(20L)).ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -236,7 +236,7 @@ class DriverStateTest {
         // then: not ready until the retry reported, then the result holds task 11 in its place
         assertFalse(lastChild.ready());
         assertEquals(new DriverState.Step(List.of(), List.of(), true), retried);
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 12L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 11L, 12L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -252,7 +252,7 @@ class DriverStateTest {
 
         // then
         assertEquals(DriverState.Step.NOTHING, again);
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -281,7 +281,7 @@ class DriverStateTest {
 
         // then
         assertTrue(done.ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 11L, 12L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 11L, 12L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -300,7 +300,7 @@ class DriverStateTest {
                 new TaskFailure("index 11", MAX_ATTEMPTS, "java.lang.IllegalStateException: boom"), error);
         assertEquals(new DriverState.Step(List.of(), List.of(failed), true), step);
         assertEquals(List.of(), placerCalls);
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 12L, 20L)), failed), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 12L, 20L)), failed), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -320,7 +320,7 @@ class DriverStateTest {
         Piece.Failed failed = new Piece.Failed(
                 new TaskFailure("index 11", MAX_ATTEMPTS, "java.lang.IllegalArgumentException: bad input"), error);
         assertEquals(new DriverState.Step(List.of(), List.of(failed), true), step);
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 12L, 20L)), failed), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 12L, 20L)), failed), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -339,7 +339,7 @@ class DriverStateTest {
         assertEquals(DriverState.Step.NOTHING, stale);
         assertEquals(List.of(moved), state.waiting());
         assertTrue(report(moved, partial(10L)).ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -365,7 +365,7 @@ class DriverStateTest {
         // then
         assertEquals(DriverState.Step.NOTHING, stale);
         assertTrue(current.ready());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 1L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -393,7 +393,7 @@ class DriverStateTest {
         assertTrue(report(retry, partial(3L)).ready());
 
         // then
-        assertEquals(List.of(new Piece.Partial(List.of(2L, 3L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(2L, 3L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -410,7 +410,7 @@ class DriverStateTest {
         // then
         assertEquals(new DriverState.Step(List.of(), List.of(), true), step);
         assertEquals(List.of(), state.waiting());
-        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList()));
+        assertEquals(List.of(new Piece.Partial(List.of(0L, 10L, 20L))), state.combine(toList(), v -> v));
     }
 
     @Test
@@ -509,7 +509,7 @@ class DriverStateTest {
         assertFalse(step.ready());
 
         // when
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.combine(toList()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.combine(toList(), v -> v));
 
         // then
         assertTrue(e.getMessage().startsWith("a hole left in a finished outcome: Hole[task=1, label=index 1"),

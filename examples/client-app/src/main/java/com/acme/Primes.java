@@ -1,0 +1,50 @@
+package com.acme;
+
+import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridClientConfig;
+import dev.canopy.grid.Job;
+import dev.canopy.grid.Reducers;
+
+import java.util.List;
+
+/**
+ * A client program of one's own, run against standalone nodes ({@code bin/grid node}) that have
+ * neither its classes nor commons-math3: both travel with its jobs.
+ *
+ * <pre>
+ * java -cp "target/client-app.jar:target/lib/*" com.acme.Primes 127.0.0.1:5701 [more members...]
+ * </pre>
+ *
+ * The cluster name and members can also come from CANOPY_CLUSTER_NAME and CANOPY_MEMBERS.
+ */
+public final class Primes {
+
+    private static final int BELOW = 100_000;
+
+    private Primes() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        GridClientConfig config = GridClientConfig.defaults().withOverrides(System.getenv(), System.getProperties());
+        if (args.length > 0) {
+            config.members(List.of(args));
+        }
+        try (GridClient grid = GridClient.connect(config)) {
+            // a lambda calling a library the nodes do not have
+            long count = grid.submit(Job.range(2, BELOW, (i, ctx) -> isPrime(i) ? 1L : 0L)
+                    .reduce(Reducers.sumLong()).name("count-primes").build()).result().get();
+            System.out.println("primes below " + BELOW + ": " + count);
+
+            // a result type and reducer of the app's own
+            PrimeStats stats = grid.submit(Job.range(2, BELOW, (i, ctx) -> isPrime(i) ? i : -1L)
+                    .reduce(new PrimeStatsReducer()).name("prime-stats").build()).result().get();
+            System.out.println("prime stats below " + BELOW + ": " + stats.count() + " primes, the largest "
+                    + stats.largest());
+        }
+    }
+
+    /** commons-math3's test: a library the nodes do not have, reached only from code. */
+    private static boolean isPrime(long n) {
+        return org.apache.commons.math3.primes.Primes.isPrime((int) n);
+    }
+}
