@@ -34,4 +34,13 @@ public final class EngineProbe {
         long[] counters = engine.messageCounters();
         return Optional.of(new MessageCounters(counters[0], counters[1], counters[2]));
     }
+
+    /**
+     * Class loaders open on {@code member} for the code jobs shipped (one per code set in use or
+     * recently used); empty when no engine runs there.
+     */
+    public static Optional<Integer> jobClassLoaders(HazelcastInstance member) {
+        Engine engine = Engine.of(Objects.requireNonNull(member, "member"));
+        return engine == null ? Optional.empty() : Optional.of(engine.jobClassLoaders());
+    }
 }

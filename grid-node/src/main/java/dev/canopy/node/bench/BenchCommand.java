@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
  * on the same members: (a) a Canopy range job, (b) Hazelcast's executor with one submit per task,
  * (c) the executor with one hand-made batch per member, (d) a parallel stream in one JVM. Then the
  * latency of a one-task job against a raw executor round trip, and how the top driver's messages
- * and heap grow with the job size. Figures are printed, never asserted.
+ * and heap grow with the job size; then, with members in this JVM, what shipping a job's code costs
+ * ({@link ShippingBench}). Figures are printed, never asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Canopy against the raw Hazelcast executor and a local parallel stream.")
@@ -50,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--skip", split = ",", paramLabel = "PART",
-            description = "Parts to leave out: throughput, latency, scale.")
+            description = "Parts to leave out: throughput, latency, scale, shipping (shipping runs only with members in this JVM).")
     List<String> skip = new ArrayList<>();
 
     public BenchCommand(PrintStream out, PrintStream err) {
@@ -83,6 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
                 report.put("scale", printer.scale(bench, quick ? new long[] {10_000, 100_000, 1_000_000}
                         : new long[] {10_000, 100_000, 1_000_000, 10_000_000}));
             }
+            if (!skip.contains("shipping") && !processes) {
+                ShippingBench shipping = new ShippingBench(contenders.grid(), contenders.hazelcast(),
+                        contenders.members());
+                try {
+                    report.put("shipping", shipping.run(out, trivialTasks / (quick ? 10 : 1), 20, quick ? 40 : 200));
+                } finally {
+                    shipping.deleteBuilds();
+                }
+            }
         }
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
@@ -103,18 +113,20 @@ public final class BenchCommand implements Callable<Integer> {
      * The members under test, the handles the benchmark drives them through (a member, or a client
      * when the members are processes), and how to stop them.
      */
-    record Contenders(Grid grid, HazelcastInstance hazelcast, Runnable stop) implements AutoCloseable {
+    record Contenders(Grid grid, HazelcastInstance hazelcast, List<HazelcastInstance> members, Runnable stop)
+            implements AutoCloseable {
 
         static Contenders embedded(int nodes) {
             EmbeddedCluster cluster = EmbeddedCluster.start(nodes, GridConfig.defaults());
             GridNode first = cluster.nodes().get(0);
-            return new Contenders(first, first.hazelcast(), cluster::close);
+            return new Contenders(first, first.hazelcast(), cluster.nodes().stream().map(GridNode::hazelcast).toList(),
+                    cluster::close);
         }
 
         static Contenders processes(int nodes, PrintStream out) {
             NodeProcesses cluster = NodeProcesses.start(nodes, NodeProcesses.Setup.tool(), out);
             GridClient client = cluster.client();
-            return new Contenders(client, client.hazelcast(), cluster::close);
+            return new Contenders(client, client.hazelcast(), List.of(), cluster::close);
         }
 
         @Override

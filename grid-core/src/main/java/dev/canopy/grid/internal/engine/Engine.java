@@ -300,6 +300,11 @@ public final class Engine implements MemberEngine {
         health.onFatalError(listener);
     }
 
+    /** Class loaders open for shipped code. */
+    public int jobClassLoaders() {
+        return jobLoaders.size();
+    }
+
     /** Leaves this member gave away to idle members. */
     public long stolenLeaves() {
         return handOver.stolenLeaves();
