@@ -3,6 +3,7 @@ package com.acme;
 import dev.canopy.grid.GridClient;
 import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.Job;
+import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.Reducers;
 
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.List;
  * java -cp "target/client-app.jar:target/lib/*" com.acme.Primes 127.0.0.1:5701 [more members...]
  * </pre>
  *
- * The cluster name and members can also come from CANOPY_CLUSTER_NAME and CANOPY_MEMBERS.
+ * The cluster name and members can also come from CANOPY_CLUSTER_NAME and CANOPY_MEMBERS. With
+ * {@code --detached} first, it submits a slower count, prints its job id and waits: stop it, and the
+ * job still completes; fetch its result from any client with {@code grid.job(JobId.parse(id))}.
  */
 public final class Primes {
 
@@ -25,11 +28,23 @@ public final class Primes {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean detached = args.length > 0 && args[0].equals("--detached");
+        List<String> members = List.of(args).subList(detached ? 1 : 0, args.length);
         GridClientConfig config = GridClientConfig.defaults().withOverrides(System.getenv(), System.getProperties());
-        if (args.length > 0) {
-            config.members(List.of(args));
+        if (!members.isEmpty()) {
+            config.members(members);
         }
         try (GridClient grid = GridClient.connect(config)) {
+            if (detached) {
+                JobHandle<Long> job = grid.submit(Job.range(2, BELOW, (i, ctx) -> {
+                    Thread.sleep(i % 1_000 == 0 ? 200 : 0);
+                    return isPrime(i) ? 1L : 0L;
+                }).reduce(Reducers.sumLong()).name("count-primes-detached").build());
+                System.out.println("submitted " + job.id());
+                System.out.flush();
+                job.result().get();
+                return;
+            }
             // a lambda calling a library the nodes do not have
             long count = grid.submit(Job.range(2, BELOW, (i, ctx) -> isPrime(i) ? 1L : 0L)
                     .reduce(Reducers.sumLong()).name("count-primes").build()).result().get();

@@ -1,11 +1,15 @@
 package dev.canopy.node;
 
 import dev.canopy.node.process.NodeProcesses;
+import dev.canopy.grid.JobId;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,31 +46,82 @@ class ClientAppIT {
         }
     }
 
-    @Test
-    void whenTheClientAppRunsAgainstNodesWithoutItsClasses_thenItsJobsGiveTheExactResults() throws Exception {
-        // given: grid-core where the app's pom finds it (as `mvn install` at the root would put it), the app built
-        Path logs = Files.createDirectories(Path.of("target", "it-logs"));
-        run(logs.resolve("client-app-install.log"), BUILD_TIMEOUT, "mvn", "-B", "-q", "-N", "-f",
+    private static final Path LOGS = Path.of("target", "it-logs");
+
+    /** Grid-core where the app's pom finds it (as `mvn install` at the root would put it), and the app built: once. */
+    @BeforeAll
+    static void buildTheApp() throws Exception {
+        Files.createDirectories(LOGS);
+        run(LOGS.resolve("client-app-install.log"), BUILD_TIMEOUT, "mvn", "-B", "-q", "-N", "-f",
                 ROOT.resolve("pom.xml").toString(), "org.apache.maven.plugins:maven-install-plugin:3.1.2:install");
-        run(logs.resolve("client-app-install.log"), BUILD_TIMEOUT, "mvn", "-B", "-q",
+        run(LOGS.resolve("client-app-install.log"), BUILD_TIMEOUT, "mvn", "-B", "-q",
                 "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
                 "-Dfile=" + ROOT.resolve("grid-core/target/grid-core-" + VERSION + ".jar"),
                 "-DpomFile=" + ROOT.resolve("grid-core/pom.xml"));
-        run(logs.resolve("client-app-build.log"), BUILD_TIMEOUT, "mvn", "-B", "-q", "-f",
+        run(LOGS.resolve("client-app-build.log"), BUILD_TIMEOUT, "mvn", "-B", "-q", "-f",
                 APP.resolve("pom.xml").toString(), "package");
-        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(logs, "512m", Map.of()), System.out);
         assertTrue(nodesLack("commons-math3"), "the nodes do not have the app's library");
+    }
+
+    @Test
+    void whenTheClientAppRunsAgainstNodesWithoutItsClasses_thenItsJobsGiveTheExactResults() throws Exception {
+        // given
+        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
 
         // when
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-cp",
-                APP.resolve("target/client-app.jar") + java.io.File.pathSeparator + APP.resolve("target/lib/*"),
-                "-Dcanopy.clusterName=" + cluster.clusterName(), "com.acme.Primes"));
-        command.addAll(cluster.members());
-        String output = run(logs.resolve("client-app-run.log"), RUN_TIMEOUT, command.toArray(String[]::new));
+        String output = run(LOGS.resolve("client-app-run.log"), RUN_TIMEOUT, appCommand());
 
         // then
         assertTrue(output.contains("primes below 100000: 9592"), output);
         assertTrue(output.contains("prime stats below 100000: 9592 primes, the largest 99991"), output);
+    }
+
+    @Test
+    void whenTheSubmittingClientIsKilledMidJob_thenTheJobCompletesAndAnotherClientFetchesItsResult() throws Exception {
+        // given: the app submitted a job of its own code and waits for it
+        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
+        List<String> command = new ArrayList<>(List.of(appCommand()));
+        command.add(command.indexOf("com.acme.Primes") + 1, "--detached");
+        Process app = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true).start();
+        String id = awaitSubmitted(app);
+
+        // when: it is killed with -9 while the job runs
+        app.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        assertTrue(cluster.client().job(JobId.parse(id)).isPresent(), "the job outlives its submitter");
+
+        // then: the members, which load its code from the grid, complete it, and this client reads its result
+        Object result = cluster.client().job(JobId.parse(id)).orElseThrow().result().get(3, TimeUnit.MINUTES);
+        assertEquals(9592L, result);
+    }
+
+    private String[] appCommand() {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-cp",
+                APP.resolve("target/client-app.jar") + java.io.File.pathSeparator + APP.resolve("target/lib/*"),
+                "-Dcanopy.clusterName=" + cluster.clusterName(), "com.acme.Primes"));
+        command.addAll(cluster.members());
+        return command.toArray(String[]::new);
+    }
+
+    /** Reads the app's output (at most two minutes) until it says which job it submitted. */
+    private static String awaitSubmitted(Process app) throws Exception {
+        CompletableFuture<String> id = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(app.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("submitted ")) {
+                        id.complete(line.substring("submitted ".length()).trim());
+                    }
+                }
+                id.completeExceptionally(new AssertionError("the app ended without submitting"));
+            } catch (IOException e) {
+                id.completeExceptionally(e);
+            }
+        }, "client-app-output");
+        reader.setDaemon(true);
+        reader.start();
+        return id.get(2, TimeUnit.MINUTES);
     }
 
     /** The nodes run on this JVM's class path (see NodeProcess), so what it lacks they lack. */

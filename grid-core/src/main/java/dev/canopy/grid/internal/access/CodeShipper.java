@@ -57,8 +57,13 @@ final class CodeShipper {
         }
         long sent = store.upload(code.codeSet(), entry -> new ByteArrayInputStream(bytes.get(entry.sha256())));
         uploaded.addAndGet(sent);
-        LOG.debug("Job '{}' ships {} code entries ({} bytes uploaded, the rest already in the grid)",
-                spec.name(), code.entries().size(), sent);
+        if (sent > 0) {
+            // once per new build of the code: later jobs of the same code upload nothing
+            LOG.info("Job '{}' ships {} code entries; {} bytes of them were new to the grid and uploaded",
+                    spec.name(), code.entries().size(), sent);
+        } else {
+            LOG.debug("Job '{}' ships {} code entries, all in the grid already", spec.name(), code.entries().size());
+        }
         return Codec.serialize(new ShippedSpec(code.codeSet(), specBytes), "job '" + spec.name() + "'");
     }
 
