@@ -136,6 +136,42 @@ class CodeShippingTest extends GridTestSupport {
     }
 
     @Test
+    void whenANamedTaskUsesAHelperOfAnotherFolderOnlyFromCode_thenBothTravelAndTheResultIsExact() throws Exception {
+        // given: the helper is in a folder of its own, which nothing in the job's objects names
+        startCluster(2);
+        GridClient client = cluster().startClient(GridClientConfig.defaults());
+        Path helpers = compile("helpers", Map.of("com.acme.util.Twice", """
+                package com.acme.util;
+                public final class Twice {
+                    public static long of(long n) { return 2 * n; }
+                }
+                """));
+        Path tasks = CompiledCode.classes(dir.resolve("tasks"), Map.of("com.acme.Doubler", """
+                package com.acme;
+                import dev.canopy.grid.IndexTask;
+                import dev.canopy.grid.Job;
+                import dev.canopy.grid.Reducers;
+                import dev.canopy.grid.TaskContext;
+                public final class Doubler implements IndexTask<Long> {
+                    public Long run(long index, TaskContext ctx) { return com.acme.util.Twice.of(index); }
+                    public static Job<Long, Long> upTo(long n) {
+                        return Job.range(0, n, new Doubler()).reduce(Reducers.sumLong()).leafSize(20).build();
+                    }
+                }
+                """), CompiledCode.entryOf(Job.class), helpers);
+        ClassLoader loader = CompiledCode.loader(tasks, helpers);
+        @SuppressWarnings("unchecked")
+        Job<Long, Long> job = (Job<Long, Long>) loader.loadClass("com.acme.Doubler").getMethod("upTo", long.class)
+                .invoke(null, 100L);
+
+        // when
+        long sum = await(client.submit(job).result());
+
+        // then
+        assertEquals(9_900, sum);
+    }
+
+    @Test
     void whenShippingIsOff_thenTheJobFailsAtOnceNamingTheClassAndTheMember() throws Exception {
         // given
         startCluster(2);
