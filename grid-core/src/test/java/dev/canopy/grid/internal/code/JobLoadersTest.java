@@ -1,21 +1,16 @@
 package dev.canopy.grid.internal.code;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.CompiledCode;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.internal.code.JobLoaders.Lease;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -444,24 +439,11 @@ class JobLoadersTest {
         }
     }
 
-    // ---------------------------------------------- compiling at test time (to fold into CompiledCode)
+    // ---------------------------------------------------------------- compiling at test time
 
     /** Compiles {@code sources} (class name to source) into a new folder under {@link #temp}. */
     private Path compile(Map<String, String> sources) throws IOException {
-        Path out = Files.createTempDirectory(temp, "classes");
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        List<JavaFileObject> units = new ArrayList<>();
-        sources.forEach((name, code) -> units.add(new SimpleJavaFileObject(
-                URI.create("string:///" + name.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return code;
-            }
-        }));
-        boolean ok = javac.getTask(null, null, diagnostics, List.of("-d", out.toString()), null, units).call();
-        assertTrue(ok, "compiling " + sources.keySet() + " failed: " + diagnostics.getDiagnostics());
-        return out;
+        return CompiledCode.classes(Files.createTempDirectory(temp, "classes"), sources);
     }
 
     private static byte[] jar(Path classes) {
