@@ -44,6 +44,8 @@ final class ShippingBench {
     private static final String CHUNKS = "canopy.code.chunks";
     private static final String FIRST_TASK = "bench.first-task";
     private static final int PAYLOAD_BYTES = 5 << 20;
+    /** Alternating runs of each variant in the throughput figure: the JIT moves both from run to run. */
+    private static final int ROUNDS = 7;
 
     /** Built once per build: a trivial job, a job that stamps its first task's start, a job that answers its build. */
     private static final String SOURCE = """
@@ -79,7 +81,6 @@ final class ShippingBench {
         this.dir = Files.createTempDirectory("canopy-shipping-bench");
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, Object> run(PrintStream out, long tasks, int builds, int jobs) throws Exception {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
@@ -90,7 +91,15 @@ final class ShippingBench {
         out.println();
         out.println("Code shipping: code compiled here into a jar on no member's class path, against the same code on it");
 
-        // bytes the first and second submission of the same code store in the grid
+        bytesStored(compiler, out, report);
+        firstTask(compiler, out, report);
+        throughput(compiler, out, report, tasks);
+        loadersAndMetaspace(compiler, out, report, builds, jobs);
+        return report;
+    }
+
+    /** Bytes the first and a second submission of the same code store in the grid. */
+    private void bytesStored(JavaCompiler compiler, PrintStream out, Map<String, Object> report) throws Exception {
         Class<?> work = load(build(compiler, "bytes", 0));
         long before = storedBytes();
         call(work, "answer", 10L);
@@ -100,8 +109,11 @@ final class ShippingBench {
         out.printf("  code bytes stored by the first submission %,d, by a second of the same code %,d%n", first, second);
         report.put("bytesFirst", first);
         report.put("bytesSecond", second);
+    }
 
-        // submit to first task: a fresh 5 MB build each time (upload, fetch, new loader) against class-path code
+    /** Submit to first task: a fresh 5 MB build each time (upload, fetch, new loader), against class-path code. */
+    @SuppressWarnings("unchecked")
+    private void firstTask(JavaCompiler compiler, PrintStream out, Map<String, Object> report) throws Exception {
         long[] shipped = new long[3];
         long[] local = new long[3];
         for (int i = 0; i < 3; i++) {
@@ -113,28 +125,49 @@ final class ShippingBench {
                 + " the code on the class path%n", median(shipped), PAYLOAD_BYTES >> 20, median(local));
         report.put("firstTaskShippedMicros", median(shipped));
         report.put("firstTaskClassPathMicros", median(local));
+    }
 
-        // throughput of trivial tasks, shipped against class path, alternating, after a warm-up of each
-        Job<Long, Long> shippedTrivial = (Job<Long, Long>) call(work, "trivial", tasks);
+    /** Throughput of trivial tasks, shipped against class path, alternating, after a warm-up of each. */
+    @SuppressWarnings("unchecked")
+    private void throughput(JavaCompiler compiler, PrintStream out, Map<String, Object> report, long tasks)
+            throws Exception {
+        Job<Long, Long> shippedTrivial = (Job<Long, Long>) call(load(build(compiler, "trivial", 0)), "trivial", tasks);
         Job<Long, Long> localTrivial = Job.rangeToLong(0, tasks, (i, ctx) -> i & 1).reduce(Reducers.sumLong())
                 .name("class-path").build();
+        // the same code on the class path once more, as another lambda: the ratio of the two is this
+        // measurement's own noise, the yardstick for the shipped-to-class-path ratio
+        Job<Long, Long> localAgain = Job.rangeToLong(0, tasks, (i, ctx) -> i & 1).reduce(Reducers.sumLong())
+                .name("class-path-again").build();
         timed(shippedTrivial, tasks);
         timed(localTrivial, tasks);
-        double[] rateShipped = new double[3];
-        double[] rateLocal = new double[3];
-        for (int i = 0; i < 3; i++) {
-            rateShipped[i] = timed(shippedTrivial, tasks);
-            rateLocal[i] = timed(localTrivial, tasks);
+        timed(localAgain, tasks);
+        double[] rateShipped = new double[ROUNDS];
+        double[] rateLocal = new double[ROUNDS];
+        double[] rateAgain = new double[ROUNDS];
+        List<Job<Long, Long>> variants = List.of(shippedTrivial, localTrivial, localAgain);
+        double[][] rates = {rateShipped, rateLocal, rateAgain};
+        for (int i = 0; i < ROUNDS; i++) {
+            // each round starts with another variant: whichever runs first or last in a round gains or loses
+            for (int k = 0; k < variants.size(); k++) {
+                int v = (i + k) % variants.size();
+                rates[v][i] = timed(variants.get(v), tasks);
+            }
         }
         double s = median(rateShipped);
         double l = median(rateLocal);
-        out.printf("  %,d trivial tasks, median of 3, tasks/s: %,.0f shipped, %,.0f class path, ratio %.2f%n",
-                tasks, s, l, s / l);
+        double a = median(rateAgain);
+        out.printf("  %,d trivial tasks, median of %d runs in rotating order, tasks/s: %,.0f shipped, %,.0f class path,"
+                + " ratio %.2f (the same class-path code as another lambda: %,.0f, ratio %.2f)%n",
+                tasks, ROUNDS, s, l, s / l, a, a / l);
         report.put("throughputShipped", s);
         report.put("throughputClassPath", l);
+        report.put("throughputClassPathAgain", a);
         report.put("throughputRatio", s / l);
+    }
 
-        // loaders and metaspace after many jobs of many builds
+    /** Class loaders and metaspace after many jobs of many builds. */
+    private void loadersAndMetaspace(JavaCompiler compiler, PrintStream out, Map<String, Object> report, int builds,
+                                     int jobs) throws Exception {
         long metaBefore = metaspaceUsed();
         List<Class<?>> versions = new ArrayList<>();
         for (int b = 0; b < builds; b++) {
@@ -155,7 +188,7 @@ final class ShippingBench {
         report.put("builds", builds);
         report.put("loaders", loaders);
         report.put("metaspaceGrowthBytes", metaAfter - metaBefore);
-        return report;
+
     }
 
     /** A one-task job of class-path code that stamps the time its task starts. */
