@@ -255,14 +255,15 @@ class BadTaskTest extends GridTestSupport {
         assertTrue(Pattern.compile(regex, Pattern.DOTALL).matcher(actual).matches(), actual);
     }
 
-    /** Sleeps until released (at most a minute), swallowing every interrupt. */
+    /** Waits until released (at most a minute), swallowing every interrupt. */
     static long ignoreInterrupts(String run) {
         TestTasks.increment(run + ":started");
         CountDownLatch release = RELEASES.computeIfAbsent(run, r -> new CountDownLatch(1));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (release.getCount() > 0 && System.nanoTime() - deadline < 0) {
+        boolean released = false;
+        while (!released && System.nanoTime() - deadline < 0) {
             try {
-                Thread.sleep(5);
+                released = release.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 TestTasks.increment(run + ":interrupted");
             }
@@ -281,8 +282,9 @@ class BadTaskTest extends GridTestSupport {
         return 1L;
     }
 
+    /** Waits for an event that never comes (for longer than any test): only the interrupt ends it early. */
     private static long sleepForEver() throws InterruptedException {
-        Thread.sleep(Long.MAX_VALUE);
+        new CountDownLatch(1).await(TestTasks.TASK_GIVE_UP_SECONDS, TimeUnit.SECONDS);
         return 0L;
     }
 

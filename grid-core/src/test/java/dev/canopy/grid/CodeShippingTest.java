@@ -32,7 +32,7 @@ class CodeShippingTest extends GridTestSupport {
                 }
                 public static Job<Long, Long> slowlyBelow(long n) {
                     return Job.range(2, n, (i, ctx) -> {
-                        Thread.sleep(5);
+                        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // 5 ms of work
                         return isPrime(i) ? 1L : 0L;
                     }).reduce(Reducers.sumLong()).name("primes").leafSize(10).build();
                 }
@@ -85,10 +85,7 @@ class CodeShippingTest extends GridTestSupport {
                     import dev.canopy.grid.Job;
                     public final class Squares {
                         public static Job<Long, Stats> upTo(long n) {
-                            return Job.range(0, n, (i, ctx) -> {
-                                Thread.sleep(2);
-                                return i * i;
-                            }).reduce(new StatsReducer()).leafSize(10).build();
+                            return Job.range(0, n, (i, ctx) -> i * i).reduce(new StatsReducer()).leafSize(10).build();
                         }
                     }
                     """);

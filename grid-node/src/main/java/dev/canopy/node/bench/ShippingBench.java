@@ -102,9 +102,9 @@ final class ShippingBench {
     private void bytesStored(JavaCompiler compiler, PrintStream out, Map<String, Object> report) throws Exception {
         Class<?> work = load(build(compiler, "bytes", 0));
         long before = storedBytes();
-        call(work, "answer", 10L);
+        submit(job(work, "answer", 10L));
         long first = storedBytes() - before;
-        call(work, "answer", 10L);
+        submit(job(work, "answer", 10L));
         long second = storedBytes() - before - first;
         out.printf("  code bytes stored by the first submission %,d, by a second of the same code %,d%n", first, second);
         report.put("bytesFirst", first);
@@ -112,13 +112,12 @@ final class ShippingBench {
     }
 
     /** Submit to first task: a fresh 5 MB build each time (upload, fetch, new loader), against class-path code. */
-    @SuppressWarnings("unchecked")
     private void firstTask(JavaCompiler compiler, PrintStream out, Map<String, Object> report) throws Exception {
         long[] shipped = new long[3];
         long[] local = new long[3];
         for (int i = 0; i < 3; i++) {
             Class<?> fresh = load(build(compiler, "first-" + i, PAYLOAD_BYTES));
-            shipped[i] = firstTaskMicros(key -> (Job<Long, Long>) call(fresh, "firstTask", FIRST_TASK, key));
+            shipped[i] = firstTaskMicros(key -> job(fresh, "firstTask", FIRST_TASK, key));
             local[i] = firstTaskMicros(ShippingBench::firstTaskOnClassPath);
         }
         out.printf("  submit to first task, median of 3, microseconds: %,d with a fresh %d MB jar shipped, %,d with"
@@ -128,10 +127,9 @@ final class ShippingBench {
     }
 
     /** Throughput of trivial tasks, shipped against class path, alternating, after a warm-up of each. */
-    @SuppressWarnings("unchecked")
     private void throughput(JavaCompiler compiler, PrintStream out, Map<String, Object> report, long tasks)
             throws Exception {
-        Job<Long, Long> shippedTrivial = (Job<Long, Long>) call(load(build(compiler, "trivial", 0)), "trivial", tasks);
+        Job<Long, Long> shippedTrivial = job(load(build(compiler, "trivial", 0)), "trivial", tasks);
         Job<Long, Long> localTrivial = Job.rangeToLong(0, tasks, (i, ctx) -> i & 1).reduce(Reducers.sumLong())
                 .name("class-path").build();
         // the same code on the class path once more, as another lambda: the ratio of the two is this
@@ -174,7 +172,7 @@ final class ShippingBench {
             versions.add(load(build(compiler, "build-" + b, 0)));
         }
         for (int j = 0; j < jobs; j++) {
-            call(versions.get(j % builds), "answer", 4L);
+            submit(job(versions.get(j % builds), "answer", 4L));
         }
         int loaders = 0;
         for (HazelcastInstance member : members) {
@@ -207,14 +205,14 @@ final class ShippingBench {
         String key = UUID.randomUUID().toString();
         Job<Long, Long> job = jobs.job(key);
         long start = System.nanoTime();
-        grid.submit(job).result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        submit(job);
         IMap<String, Long> stamps = hz.getMap(FIRST_TASK);
         return TimeUnit.NANOSECONDS.toMicros(stamps.get(key) - start);
     }
 
     private double timed(Job<Long, Long> job, long tasks) throws Exception {
         long start = System.nanoTime();
-        long sum = grid.submit(job).result().get(WAIT_MINUTES, TimeUnit.MINUTES);
+        long sum = submit(job);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (sum != tasks / 2) {
             throw new IllegalStateException("a trivial job summed " + sum + ", not " + tasks / 2);
@@ -222,17 +220,20 @@ final class ShippingBench {
         return tasks / seconds;
     }
 
-    private Object call(Class<?> work, String method, Object... args) throws Exception {
+    /** The job a build's {@code method} makes of {@code args}. */
+    @SuppressWarnings("unchecked")
+    private static Job<Long, Long> job(Class<?> work, String method, Object... args) throws Exception {
         for (java.lang.reflect.Method m : work.getMethods()) {
             if (m.getName().equals(method) && m.getParameterCount() == args.length) {
-                Object built = m.invoke(null, args);
-                if (method.equals("answer")) {
-                    return grid.submit((Job<?, ?>) built).result().get(WAIT_MINUTES, TimeUnit.MINUTES);
-                }
-                return built;
+                return (Job<Long, Long>) m.invoke(null, args);
             }
         }
         throw new IllegalStateException(work + " has no method " + method);
+    }
+
+    /** Submits {@code job} and waits for its result. */
+    private long submit(Job<Long, Long> job) throws Exception {
+        return grid.submit(job).result().get(WAIT_MINUTES, TimeUnit.MINUTES);
     }
 
     /** Compiles a build of {@link #SOURCE} into a jar, with {@code payload} random bytes as a resource. */

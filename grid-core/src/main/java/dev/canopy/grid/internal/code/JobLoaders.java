@@ -359,6 +359,11 @@ public final class JobLoaders implements AutoCloseable {
             this.slot = slot;
         }
 
+        /** True when the job has a loader of its own; false when its classes are all the node's. */
+        public boolean ownLoader() {
+            return slot != null;
+        }
+
         /** The loader to deserialize and run the job's code with. */
         public ClassLoader loader() {
             return slot == null ? node : slot.loader;

@@ -6,8 +6,8 @@ import dev.canopy.grid.internal.code.JobLoaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Keeps the code jobs ship for as long as they need it, and not much longer. Once a minute, on the
@@ -35,12 +35,15 @@ final class CodeUpkeep {
     void run() {
         try {
             long now = System.currentTimeMillis();
-            List<CodeSet> inUse = new ArrayList<>();
+            // jobs with the same code share one set: each is touched once
+            Set<CodeSet> inUse = new HashSet<>();
             for (LocalJob job : jobs.all()) {
                 if (job.codeSet != null) {
                     inUse.add(job.codeSet);
-                    store.touch(job.codeSet, now);
                 }
+            }
+            for (CodeSet code : inUse) {
+                store.touch(code, now);
             }
             int removed = store.expire(CodeStore.hashesOf(inUse), ttlMillis, now);
             int closed = loaders.sweep(now);

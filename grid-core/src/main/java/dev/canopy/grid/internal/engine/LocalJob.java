@@ -63,18 +63,16 @@ final class LocalJob {
      * or this node has all of it on its own class path.
      */
     ClassLoader loader() {
-        ClassLoader loader = code == null ? null : code.loader();
-        return loader == getClass().getClassLoader() ? null : loader;
+        return code == null || !code.ownLoader() ? null : code.loader();
     }
 
     /**
      * {@code value} as it may enter the grid: as bytes ({@link UserValue}) when it may be of the job's
      * own classes, which members without them could not read; as it is otherwise (the job's classes
-     * are the node's, or the value is a number or a string).
+     * are the node's, or the value is a boxed primitive or a string).
      */
     Object toGrid(Object value) {
-        if (loader() == null || value == null || value instanceof Number && value.getClass().getName()
-                .startsWith("java.lang.") || value instanceof String || value instanceof Boolean) {
+        if (loader() == null || UserValue.isScalar(value) || value instanceof String) {
             return value;
         }
         return new UserValue(Codec.serialize(value, "a partial result of job '" + spec.name() + "'"));
@@ -82,8 +80,7 @@ final class LocalJob {
 
     /** A value read from the grid, as the job's code sees it. */
     Object fromGrid(Object value) {
-        return value instanceof UserValue u ? Codec.deserialize(u.bytes(), loader() != null ? loader()
-                : getClass().getClassLoader()) : value;
+        return value instanceof UserValue u ? Codec.deserialize(u.bytes(), code.loader()) : value;
     }
 
     /**

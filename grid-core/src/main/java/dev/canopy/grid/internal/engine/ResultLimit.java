@@ -2,6 +2,7 @@ package dev.canopy.grid.internal.engine;
 
 import com.hazelcast.internal.serialization.SerializationService;
 import dev.canopy.grid.internal.store.Piece;
+import dev.canopy.grid.internal.store.UserValue;
 
 import java.util.List;
 
@@ -50,9 +51,7 @@ final class ResultLimit {
     }
 
     private boolean cannotBeLarge(Object value) {
-        return value == null || value instanceof Long || value instanceof Integer || value instanceof Double
-                || value instanceof Boolean || value instanceof Float || value instanceof Short
-                || value instanceof Byte || value instanceof Character
+        return UserValue.isScalar(value)
                 // at most three bytes a character, and a header
                 || value instanceof String s && 3L * s.length() + 16 <= maxBytes;
     }

@@ -11,4 +11,11 @@ import java.io.Serializable;
  * @param bytes the value, Java-serialized
  */
 public record UserValue(byte[] bytes) implements Serializable {
+
+    /** True for null and the JDK's boxed primitives: values every member reads, and that are never large. */
+    public static boolean isScalar(Object value) {
+        return value == null || value instanceof Long || value instanceof Integer || value instanceof Double
+                || value instanceof Boolean || value instanceof Float || value instanceof Short
+                || value instanceof Byte || value instanceof Character;
+    }
 }
