@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -296,18 +295,17 @@ final class DriverRun {
         if (!step.failures().isEmpty()) {
             shared.verdicts().recordFailures(job, step.failures());
         }
-        // retries are new: their records are written before they are sent (adopted children have theirs)
-        Map<SubJobKey, SubJobRecord> retries = new HashMap<>();
+        // retries are new: their records are written before they are sent (adopted children have
+        // theirs). Written only if absent: a reconcile that ran between the state's taking the retry
+        // and this write took its record for lost and wrote (and sent) a newer attempt, which an
+        // overwrite would turn stale, so that neither run's report would count
         for (SubJobRecord r : step.toDispatch()) {
             if (r.retry()) {
-                retries.put(r.key(), r);
+                job.treeRecorded = true;
+                if (shared.maps().subjobs.putIfAbsent(r.key(), r) != null) {
+                    continue;
+                }
             }
-        }
-        if (!retries.isEmpty()) {
-            job.treeRecorded = true;
-            shared.maps().subjobs.putAll(retries);
-        }
-        for (SubJobRecord r : step.toDispatch()) {
             tree.dispatch(r);
         }
         if (step.ready()) {
