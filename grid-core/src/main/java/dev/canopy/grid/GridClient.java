@@ -2,6 +2,7 @@ package dev.canopy.grid;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
+import dev.canopy.grid.internal.trust.ClusterKey;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.access.ClientBootstrap;
@@ -19,24 +20,41 @@ public final class GridClient extends RecordsGrid {
 
     private final HazelcastInstance client;
 
-    private GridClient(HazelcastInstance client, GridClientConfig config) {
-        super(new GridAccess(client, client.getLocalEndpoint().getUuid(), 0, config.shipCode(), config.codePaths()));
+    private GridClient(HazelcastInstance client, GridClientConfig config, ClusterKey key) {
+        super(new GridAccess(client, client.getLocalEndpoint().getUuid(), 0, config.shipCode(), config.codePaths(),
+                key));
         this.client = client;
     }
 
     /** Connects to the members listed in {@code config}; fails after its connect timeout. */
     public static GridClient connect(GridClientConfig config) {
         Objects.requireNonNull(config, "config");
+        clusterKeyOf(config);
         ClientConfig clientConfig = ClientBootstrap.clientConfig(config);
         return over(HazelcastClient.newHazelcastClient(clientConfig), config);
     }
 
     /** A grid client over a Hazelcast client connected as {@code config} says (tests make it on their own network). */
     static GridClient over(HazelcastInstance client, GridClientConfig config) {
-        GridClient grid = new GridClient(client, config);
+        GridClient grid;
+        try {
+            grid = new GridClient(client, config, clusterKeyOf(config));
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
         grid.access.watchConnection(config.clusterName(), config.connectTimeout());
         grid.access.start();
         return grid;
+    }
+
+    /** Read before connecting, so a missing key file fails at once. */
+    private static ClusterKey clusterKeyOf(GridClientConfig config) {
+        try {
+            return config.resolveClusterKey();
+        } catch (IllegalArgumentException e) {
+            throw new GridConfigException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.canopy.grid.internal.config.CommonKeys;
 import dev.canopy.grid.internal.config.ConfigDef;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigValues;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.KeySources;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +40,15 @@ public final class GridClientConfig {
             "A job submitted from this client carries its code: the class-path entries (jars, class folders) holding its classes and what they reach, less the JDK, Canopy and its dependencies, stored in the grid once by content; false sends only the job, for grids whose nodes all have its classes.");
     private static final ConfigKey<List<String>> CODE_PATHS = CommonKeys.codePaths(
             "Jars or class folders shipped with every job besides those found from its classes (for classes reached only by reflection).");
-    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT, SHIP_CODE, CODE_PATHS);
+    private static final ConfigKey<String> CLUSTER_KEY_FILE = CommonKeys.clusterKeyFile(
+            "File holding the cluster key that this client signs its jobs with; the members refuse a job not signed with theirs. Without it, CANOPY_CLUSTER_KEY is used, if set.");
+    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT, CLUSTER_KEY_FILE, SHIP_CODE,
+            CODE_PATHS);
 
     private final ConfigValues values;
+    /** Kept out of {@link #values}, so no listing or {@code toString} can show it. */
+    private String clusterKey;
+    private String clusterKeyFromEnv;
 
     private GridClientConfig(ConfigValues values) {
         this.values = values;
@@ -72,12 +80,18 @@ public final class GridClientConfig {
      * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridClientConfig withOverrides(Map<String, String> env, Properties systemProperties) {
-        return new GridClientConfig(values.withOverrides(env, systemProperties));
+        GridClientConfig copy = new GridClientConfig(values.withOverrides(env, systemProperties));
+        copy.clusterKey = clusterKey;
+        copy.clusterKeyFromEnv = env.getOrDefault(KeySources.ENV_VAR, clusterKeyFromEnv);
+        return copy;
     }
 
     /** An independent copy: setting one does not change the other. */
     public GridClientConfig copy() {
-        return new GridClientConfig(values.copy());
+        GridClientConfig copy = new GridClientConfig(values.copy());
+        copy.clusterKey = clusterKey;
+        copy.clusterKeyFromEnv = clusterKeyFromEnv;
+        return copy;
     }
 
     /** Key name to current value, in reference order; unmodifiable. */
@@ -117,6 +131,34 @@ public final class GridClientConfig {
     public GridClientConfig connectTimeout(Duration connectTimeout) {
         values.set(CONNECT_TIMEOUT, connectTimeout);
         return this;
+    }
+
+    /** The file holding the cluster key; empty for none. */
+    public String clusterKeyFile() {
+        return values.get(CLUSTER_KEY_FILE);
+    }
+
+    public GridClientConfig clusterKeyFile(String clusterKeyFile) {
+        values.set(CLUSTER_KEY_FILE, clusterKeyFile);
+        return this;
+    }
+
+    /**
+     * Sets the cluster key in code: it wins over {@code clusterKeyFile} and {@code CANOPY_CLUSTER_KEY}.
+     * Not a file key, and never shown.
+     *
+     * @throws IllegalArgumentException when it is shorter than 32 characters
+     */
+    public GridClientConfig clusterKey(String secret) {
+        Objects.requireNonNull(secret, "clusterKey must not be null: pass the cluster's secret");
+        ClusterKey.of(secret, List.of(), "the configuration set in code");
+        this.clusterKey = secret;
+        return this;
+    }
+
+    /** The key, read now (from its file when one is named). */
+    ClusterKey resolveClusterKey() {
+        return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);
     }
 
     /** Whether jobs submitted from this client carry their code. */

@@ -4,6 +4,8 @@ import dev.canopy.grid.internal.config.CommonKeys;
 import dev.canopy.grid.internal.config.ConfigDef;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigValues;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.KeySources;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -87,6 +89,8 @@ public final class GridConfig {
             "bin/grid node serves its status page, JSON API and Prometheus /metrics over HTTP on bindAddress; an embedded GridNode never does.");
     private static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("httpPort", INT, 8080, between(0, 65535),
             "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
+    private static final ConfigKey<String> CLUSTER_KEY_FILE = CommonKeys.clusterKeyFile(
+            "File holding the cluster key, the secret without which no member runs a job, decodes a value or accepts a result; without it (and without CANOPY_CLUSTER_KEY) the grid trusts whoever reaches its ports. Further lines are previous keys, accepted during a rotation.");
     private static final ConfigKey<Boolean> SHIP_CODE = CommonKeys.shipCode(
             "A job submitted from this node carries its code: the class-path entries (jars, class folders) holding its classes and what they reach, less the JDK, Canopy and its dependencies, stored in the grid once by content; false sends only the job, for grids whose nodes all have its classes.");
     private static final ConfigKey<List<String>> CODE_PATHS = CommonKeys.codePaths(
@@ -118,16 +122,66 @@ public final class GridConfig {
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
 
     private MeterRegistry meterRegistry;
+    /** Kept out of {@link #values}, so no listing, {@code toString} or status page can show it. */
+    private String clusterKey;
+    private String clusterKeyFromEnv;
 
     private GridConfig(ConfigValues values, MeterRegistry meterRegistry) {
         this.values = values;
         this.meterRegistry = meterRegistry;
+    }
+
+    private GridConfig withKeys(String inCode, String fromEnv) {
+        this.clusterKey = inCode;
+        this.clusterKeyFromEnv = fromEnv;
+        return this;
+    }
+
+    /**
+     * Sets the cluster key in code, for a service that keeps its secrets elsewhere: it wins over
+     * {@code clusterKeyFile} and {@code CANOPY_CLUSTER_KEY}. Not a file key, and never shown.
+     *
+     * @throws IllegalArgumentException when it is shorter than 32 characters
+     */
+    public GridConfig clusterKey(String secret) {
+        Objects.requireNonNull(secret, "clusterKey must not be null: pass the cluster's secret");
+        ClusterKey.of(secret, List.of(), "the configuration set in code");
+        this.clusterKey = secret;
+        return this;
+    }
+
+    /** Whether a cluster key is set, in code, by {@code clusterKeyFile} or by {@code CANOPY_CLUSTER_KEY}. */
+    public boolean hasClusterKey() {
+        return clusterKey != null || !clusterKeyFile().isBlank()
+                || (clusterKeyFromEnv != null && !clusterKeyFromEnv.isBlank());
+    }
+
+    /**
+     * The bearer token that {@code POST /api/jobs/{id}/cancel} of {@code bin/grid node}'s HTTP API
+     * needs ({@code Authorization: Bearer <token>}): derived from the cluster key, so the key itself
+     * never travels; empty when no key is set. {@code bin/grid token} prints it.
+     *
+     * @throws GridConfigException when the key file cannot be read or the key is too short
+     */
+    public Optional<String> httpToken() {
+        ClusterKey key;
+        try {
+            key = resolveClusterKey();
+        } catch (IllegalArgumentException e) {
+            throw new GridConfigException(e.getMessage(), e);
+        }
+        return key.isSet() ? Optional.of(key.httpToken()) : Optional.empty();
+    }
+
+    /** The key, read now (from its file when one is named). */
+    ClusterKey resolveClusterKey() {
+        return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);
     }
 
     /**
@@ -177,12 +231,13 @@ public final class GridConfig {
      * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridConfig withOverrides(Map<String, String> env, Properties systemProperties) {
-        return new GridConfig(values.withOverrides(env, systemProperties), meterRegistry);
+        String fromEnv = env.getOrDefault(KeySources.ENV_VAR, clusterKeyFromEnv);
+        return new GridConfig(values.withOverrides(env, systemProperties), meterRegistry).withKeys(clusterKey, fromEnv);
     }
 
     /** An independent copy: setting one does not change the other. */
     public GridConfig copy() {
-        return new GridConfig(values.copy(), meterRegistry);
+        return new GridConfig(values.copy(), meterRegistry).withKeys(clusterKey, clusterKeyFromEnv);
     }
 
     /**
@@ -432,6 +487,16 @@ public final class GridConfig {
 
     public GridConfig exitGuard(boolean exitGuard) {
         values.set(EXIT_GUARD, exitGuard);
+        return this;
+    }
+
+    /** The file holding the cluster key; empty for none. */
+    public String clusterKeyFile() {
+        return values.get(CLUSTER_KEY_FILE);
+    }
+
+    public GridConfig clusterKeyFile(String clusterKeyFile) {
+        values.set(CLUSTER_KEY_FILE, clusterKeyFile);
         return this;
     }
 

@@ -3,6 +3,7 @@ package dev.canopy.grid;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.engine.Engine;
+import dev.canopy.grid.internal.trust.ClusterKey;
 import dev.canopy.grid.internal.access.AsyncCallbacks;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.engine.NodeBootstrap;
@@ -42,9 +43,9 @@ public final class GridNode extends RecordsGrid {
     /** True when this node took Canopy's async-callback pool (only nodes Canopy starts itself do). */
     private final boolean tunesAsyncCallbacks;
 
-    private GridNode(HazelcastInstance hz, GridConfig config, boolean ownsHazelcast) {
+    private GridNode(HazelcastInstance hz, GridConfig config, ClusterKey key, boolean ownsHazelcast) {
         super(new GridAccess(hz, hz.getCluster().getLocalMember().getUuid(), config.resultTtl().toMillis(),
-                config.shipCode(), config.codePaths()));
+                config.shipCode(), config.codePaths(), key));
         this.hz = hz;
         this.ownsHazelcast = ownsHazelcast;
         this.ownsRegistry = config.meterRegistry().isEmpty();
@@ -58,9 +59,10 @@ public final class GridNode extends RecordsGrid {
     /** Starts a new Hazelcast member configured from {@code config} and runs Canopy on it. */
     public static GridNode start(GridConfig config) {
         Objects.requireNonNull(config, "config");
+        ClusterKey key = clusterKeyOf(config);
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(NodeBootstrap.memberConfig(config));
         try {
-            GridNode node = new GridNode(hz, config, true);
+            GridNode node = new GridNode(hz, config, key, true);
             // a JVM-wide setting: only a node Canopy starts itself takes it (see AsyncCallbacks)
             if (node.tunesAsyncCallbacks) {
                 AsyncCallbacks.acquire();
@@ -79,8 +81,18 @@ public final class GridNode extends RecordsGrid {
     public static GridNode attach(HazelcastInstance hz, GridConfig config) {
         Objects.requireNonNull(hz, "hazelcast instance");
         Objects.requireNonNull(config, "config");
+        ClusterKey key = clusterKeyOf(config);
         NodeBootstrap.prepare(hz, config);
-        return begin(new GridNode(hz, config, false));
+        return begin(new GridNode(hz, config, key, false));
+    }
+
+    /** Read before anything starts, so a missing key file fails the start and nothing else. */
+    private static ClusterKey clusterKeyOf(GridConfig config) {
+        try {
+            return config.resolveClusterKey();
+        } catch (IllegalArgumentException e) {
+            throw new GridConfigException(e.getMessage(), e);
+        }
     }
 
     /** Starts the engine first: it is refused on a member that runs one already, before anything listens. */

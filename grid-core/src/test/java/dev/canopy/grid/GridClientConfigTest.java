@@ -31,7 +31,7 @@ class GridClientConfigTest {
         assertTrue(config.shipCode());
         assertEquals(List.of(), config.codePaths());
         assertEquals("GridClientConfig{clusterName=canopy, members=[127.0.0.1:5701], connectTimeout=10s, "
-                + "shipCode=true, codePaths=[]}",
+                + "clusterKeyFile=, shipCode=true, codePaths=[]}",
                 config.toString());
     }
 
@@ -42,12 +42,12 @@ class GridClientConfigTest {
 
         // when
         GridClientConfig returned = config.clusterName("prod").members(List.of("a:5701", "b"))
-                .connectTimeout(Duration.ofMillis(1500)).shipCode(false).codePaths(List.of("lib/extra.jar"));
+                .connectTimeout(Duration.ofMillis(1500)).clusterKeyFile("key.txt").shipCode(false).codePaths(List.of("lib/extra.jar"));
 
         // then
         assertSame(config, returned);
         assertEquals(Map.of("clusterName", "prod", "members", List.of("a:5701", "b"),
-                "connectTimeout", Duration.ofMillis(1500), "shipCode", false, "codePaths", List.of("lib/extra.jar")),
+                "connectTimeout", Duration.ofMillis(1500), "clusterKeyFile", "key.txt", "shipCode", false, "codePaths", List.of("lib/extra.jar")),
                 config.asMap());
     }
 
@@ -105,10 +105,10 @@ class GridClientConfigTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "a node-only key  | client.yaml | fanOut: 4              | key 'fanOut' is unknown (value 4): known keys "
-                    + "are clusterName, members, connectTimeout, shipCode, codePaths",
+                    + "are clusterName, members, connectTimeout, clusterKeyFile, shipCode, codePaths",
             "a misspelled key | client.yaml | connect_timeout: 5s    | key 'connect_timeout' is unknown (value \"5s\"): "
                     + "did you mean 'connectTimeout'? known keys are clusterName, members, connectTimeout, "
-                    + "shipCode, codePaths",
+                    + "clusterKeyFile, shipCode, codePaths",
             "a wrong type     | client.yaml | connectTimeout: [1, 2] | key 'connectTimeout': value [1,2] is not "
                     + "allowed: must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H",
             "out of range     | client.yaml | connectTimeout: PT-5S  | key 'connectTimeout': value \"PT-5S\" is not "

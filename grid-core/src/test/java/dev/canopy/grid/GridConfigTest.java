@@ -76,7 +76,7 @@ class GridConfigTest {
                 .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
                 .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2)).exitGuard(true)
-                .shipCode(false).codePaths(List.of("lib/extra.jar")).codeTtl(Duration.ofMinutes(30))
+                .clusterKeyFile("/etc/canopy/key").shipCode(false).codePaths(List.of("lib/extra.jar")).codeTtl(Duration.ofMinutes(30))
                 .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).metricsEnabled(false)
                 .metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
 
@@ -164,7 +164,7 @@ class GridConfigTest {
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
-                "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "shipCode", "codePaths", "codeTtl",
+                "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "clusterKeyFile", "shipCode", "codePaths", "codeTtl",
                 "httpEnabled", "httpPort", "httpHosts", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
                 List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
@@ -183,7 +183,7 @@ class GridConfigTest {
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
                 + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
-                + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, "
+                + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, clusterKeyFile=, "
                 + "shipCode=true, codePaths=[], codeTtl=1h, "
                 + "httpEnabled=true, "
                 + "httpPort=8080, httpHosts=[], metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
@@ -247,6 +247,7 @@ class GridConfigTest {
                 maxResultBytes: 4096
                 cancelGrace: 2s
                 exitGuard: true
+                clusterKeyFile: /etc/canopy/key
                 shipCode: false
                 codePaths: [lib/extra.jar]
                 codeTtl: 30m
@@ -362,7 +363,7 @@ class GridConfigTest {
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
                         + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
-                        + "cancelGrace, exitGuard, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+                        + "cancelGrace, exitGuard, clusterKeyFile, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
                 cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
@@ -524,7 +525,7 @@ class GridConfigTest {
                 Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("maxResultBytes", 4096), Map.entry("cancelGrace", Duration.ofSeconds(2)),
-                Map.entry("exitGuard", true), Map.entry("shipCode", false),
+                Map.entry("exitGuard", true), Map.entry("clusterKeyFile", "/etc/canopy/key"), Map.entry("shipCode", false),
                 Map.entry("codePaths", List.of("lib/extra.jar")), Map.entry("codeTtl", Duration.ofMinutes(30)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0),
                 Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("metricsEnabled", false),

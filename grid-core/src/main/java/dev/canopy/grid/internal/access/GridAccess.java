@@ -12,6 +12,7 @@ import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.spec.JobSpec;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
+import dev.canopy.grid.internal.trust.ClusterKey;
 
 import java.time.Duration;
 import java.util.List;
@@ -48,13 +49,15 @@ public final class GridAccess {
     private final JobEnds ends;
     private final JobListings listings;
     private final CodeShipper shipper;
+    private final ClusterKey key;
 
     /**
      * @param shipCode  whether jobs submitted here carry their code (see {@link CodeShipper})
      * @param codePaths jars or class folders shipped with every job besides those found from its classes
      */
     public GridAccess(HazelcastInstance hz, UUID localId, long resultTtlMillis, boolean shipCode,
-                      List<String> codePaths) {
+                      List<String> codePaths, ClusterKey key) {
+        this.key = key;
         this.hz = hz;
         this.shipper = new CodeShipper(hz, shipCode, codePaths);
         this.maps = new GridMaps(hz);
@@ -90,6 +93,11 @@ public final class GridAccess {
     public void close() {
         watch.close();
         timer.shutdown();
+    }
+
+    /** What this member or client signs with and verifies against; {@link ClusterKey#none()} for none. */
+    public ClusterKey clusterKey() {
+        return key;
     }
 
     public GridMaps maps() {

@@ -36,4 +36,10 @@ public final class CommonKeys {
     public static ConfigKey<List<String>> codePaths(String doc) {
         return ConfigKey.of("codePaths", STRING_LIST, List.of(), Validator.paths(), doc);
     }
+
+    /** {@code clusterKeyFile}: a path, or empty for none. */
+    public static ConfigKey<String> clusterKeyFile(String doc) {
+        return ConfigKey.of("clusterKeyFile", STRING, "", new Validator<>("a path of a file holding the key, or empty",
+                v -> true), doc);
+    }
 }

@@ -71,6 +71,12 @@ final class ConfigParser {
                     + root.getNodeType().name().toLowerCase(Locale.ROOT) + " " + abbreviate(root.toString()));
         }
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            if (entry.getKey().equals("clusterKey")) {
+                // said before anything else, and without the value: config files get shared and committed
+                throw new GridConfigException(source + ": the cluster key itself is never written in a config file;"
+                        + " put it in a file of its own named by clusterKeyFile (chmod 600), or in the environment"
+                        + " variable CANOPY_CLUSTER_KEY, and remove it from " + source);
+            }
             ConfigKey<?> key = target.def().key(entry.getKey())
                     .orElseThrow(() -> unknownKey(source, entry.getKey(), entry.getValue(), target.def()));
             set(source, key, entry.getValue(), target);
