@@ -135,6 +135,15 @@ public final class TestCluster implements AutoCloseable {
         return grid;
     }
 
+    /**
+     * A plain Hazelcast client of this cluster, with no Canopy on top: what anyone who knows the
+     * cluster's name can connect. Shut down by {@link #close()} with the factory's instances.
+     */
+    public HazelcastInstance plainClient() {
+        ClientConfig client = new ClientConfig().setClusterName(clusterName);
+        return factory.newHazelcastClient(client);
+    }
+
     /** This cluster's name, which {@link #startClient} clients connect to. */
     public String clusterName() {
         return clusterName;

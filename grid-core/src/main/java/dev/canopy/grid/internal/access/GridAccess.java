@@ -5,6 +5,7 @@ import dev.canopy.grid.GridException;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
+import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.Topology;
 import dev.canopy.grid.internal.spec.Codec;
@@ -13,6 +14,7 @@ import dev.canopy.grid.internal.spec.JobSpec;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.Signed;
 
 import java.time.Duration;
 import java.util.List;
@@ -62,8 +64,8 @@ public final class GridAccess {
         this.shipper = new CodeShipper(hz, shipCode, codePaths);
         this.maps = new GridMaps(hz);
         this.localId = localId;
-        this.watch = new ResultWatch(maps, timer, () -> hz.getCluster().getMembers());
-        this.ends = new JobEnds(maps, watch, resultTtlMillis, timer);
+        this.watch = new ResultWatch(hz, maps, timer, () -> hz.getCluster().getMembers(), key);
+        this.ends = new JobEnds(hz, maps, watch, resultTtlMillis, timer, key);
         this.listings = new JobListings(hz, maps);
     }
 
@@ -119,8 +121,10 @@ public final class GridAccess {
      * and nothing is written.
      */
     public <R> JobHandle<R> submit(JobSpec<?, R> spec, JobId id, BiConsumer<JobRecord, byte[]> sender) {
-        byte[] bytes = shipper.ship(spec, Codec.serialize(spec, "job '" + spec.name() + "'"));
         String key = id.toString();
+        // signed for its id: a member refuses it for any other job
+        byte[] bytes = Signed.sign(this.key, ClusterKey.Use.SPEC, key,
+                shipper.ship(spec, Codec.serialize(spec, "job '" + spec.name() + "'")));
         watch.submitting(key);
         // a new id has no result yet: wait for its event without asking the grid first
         JobFuture<R> future = watch.await(key, CodeShipper.loaderOf(spec));
@@ -150,6 +154,10 @@ public final class GridAccess {
                 throw new GridException("interrupted while submitting job " + record.id(), e);
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = Errors.peel(e);
+                if (cause instanceof JobRefusedException refused) {
+                    // lasting: the same bytes are refused by any member
+                    throw new JobRefusedException(refused.getMessage());
+                }
                 last = new RetriableGridException("could not submit job " + record.id() + " ('" + record.name()
                         + "'): " + cause.getMessage(), cause);
             }

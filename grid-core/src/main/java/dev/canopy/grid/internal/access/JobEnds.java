@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.access;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.internal.store.GridMaps;
@@ -9,10 +10,13 @@ import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.ProgressAggregator;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -30,14 +34,21 @@ public final class JobEnds {
     private static final Logger LOG = LoggerFactory.getLogger(JobEnds.class);
     private static final int SETTLE_TRIES = 50;
     private static final long SETTLE_MILLIS = 100;
+    /** A forger racing each replace of its entry gets this many turns before the writer gives up. */
+    private static final int FORGED_REPLACE_TRIES = 10;
 
+    private final HazelcastInstance hz;
     private final GridMaps maps;
+    private final ClusterKey key;
     private final ResultWatch watch;
     private final long resultTtlMillis;
     private final ScheduledExecutorService timer;
 
-    JobEnds(GridMaps maps, ResultWatch watch, long resultTtlMillis, ScheduledExecutorService timer) {
+    JobEnds(HazelcastInstance hz, GridMaps maps, ResultWatch watch, long resultTtlMillis,
+            ScheduledExecutorService timer, ClusterKey key) {
+        this.hz = hz;
         this.maps = maps;
+        this.key = key;
         this.watch = watch;
         this.resultTtlMillis = resultTtlMillis;
         this.timer = timer;
@@ -63,16 +74,46 @@ public final class JobEnds {
      * wrote no record, so ending it reads none.
      */
     public boolean end(String id, JobOutcome outcome, boolean treeRecorded) {
-        if (maps.results.putIfAbsent(id, outcome, resultTtlMillis, TimeUnit.MILLISECONDS) != null) {
+        JobOutcome sealed = outcome.sealed(key, id);
+        if (!write(id, sealed)) {
             return false;
         }
         // handles here (often the submitter: its jobs are placed here) need not wait for the event
-        watch.deliver(id, outcome);
+        watch.deliver(id, sealed);
         if (outcome.state() != JobState.COMPLETED) {
-            maps.control.executeOnAllMembers(new CancelJob(id));
+            maps.control.executeOnAllMembers(new CancelJob(id, localId(), key));
         }
         timer.execute(() -> settle(id, outcome, treeRecorded, 0));
         return true;
+    }
+
+    /** This member's or client's id, which a refused cancel is logged under. */
+    private UUID localId() {
+        return hz.getLocalEndpoint().getUuid();
+    }
+
+    /**
+     * Writes the job's end unless a true one is there already. An end that does not verify (written
+     * by whoever lacks the key, to hand the job's handles a result of their choosing) is no end: it
+     * is replaced, with a WARN, and never delivered.
+     */
+    private boolean write(String id, JobOutcome sealed) {
+        for (int tries = 0; tries < FORGED_REPLACE_TRIES; tries++) {
+            JobOutcome there = maps.results.putIfAbsent(id, sealed, resultTtlMillis, TimeUnit.MILLISECONDS);
+            if (there == null) {
+                return true;
+            }
+            if (there.verifies(key, id)) {
+                return false;
+            }
+            Refusals.warn(hz, "the end of job " + id + " found in canopy.results (" + there.state()
+                    + ")", null, "not sealed with this cluster's key; the job's true end replaces it");
+            if (maps.results.replace(id, there, sealed)) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("could not write the end of job " + id + ": entries not sealed with this"
+                + " cluster's key keep replacing it in canopy.results");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.access;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.internal.trust.ClusterKey;
 import dev.canopy.grid.internal.store.JobRecord;
 
 import java.util.concurrent.ConcurrentMap;
@@ -19,6 +20,9 @@ public interface MemberEngine {
 
     /** The job ended elsewhere (cancelled, failed, timed out): stop its work here. */
     void cancelLocally(String jobId);
+
+    /** What this member verifies calls against. */
+    ClusterKey clusterKey();
 
     /** The user-context key of an instance's engine. */
     String CONTEXT_KEY = "canopy.engine";

@@ -10,9 +10,13 @@ import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.UserValue;
+import com.hazelcast.core.HazelcastInstance;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,9 @@ public final class ResultWatch {
     private static final long POLL_SECONDS = 2;
     private static final long LOST_AFTER_MILLIS = 4_000;
 
+    private final HazelcastInstance hz;
+    /** Only an end that verifies with it is delivered or told to the end listeners. */
+    private final ClusterKey key;
     private final GridMaps maps;
     private final ScheduledExecutorService timer;
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
@@ -60,7 +67,10 @@ public final class ResultWatch {
     private UUID listener;
 
     /** {@code members}: the cluster's members as the node or client sees them now. */
-    ResultWatch(GridMaps maps, ScheduledExecutorService timer, Supplier<Set<Member>> members) {
+    ResultWatch(HazelcastInstance hz, GridMaps maps, ScheduledExecutorService timer, Supplier<Set<Member>> members,
+                ClusterKey key) {
+        this.hz = hz;
+        this.key = key;
         this.maps = maps;
         this.timer = timer;
         this.members = members;
@@ -114,7 +124,7 @@ public final class ResultWatch {
     <R> JobFuture<R> watch(String id, ClassLoader loader) {
         JobFuture<R> future = await(id, loader);
         JobOutcome already = maps.results.get(id);
-        if (already != null) {
+        if (already != null && isTrue(id, already)) {
             deliver(id, already);
         }
         return future;
@@ -164,6 +174,20 @@ public final class ResultWatch {
         }
     }
 
+    /**
+     * Whether {@code outcome} verifies as job {@code id}'s end. One that does not is logged and
+     * ignored: the job's true end replaces it (see {@code JobEnds}), and that one is delivered.
+     */
+    private boolean isTrue(String id, Object outcome) {
+        if (outcome instanceof JobOutcome o && o.verifies(key, id)) {
+            return true;
+        }
+        Refusals.warn(hz, "an end of job " + id + " found in canopy.results", null,
+                outcome instanceof JobOutcome ? "not sealed with this cluster's key; handles wait for the true one"
+                        : "not a job's end (" + (outcome == null ? "null" : outcome.getClass().getName()) + ")");
+        return false;
+    }
+
     private void notifyEnded(String id) {
         for (Consumer<String> l : endListeners) {
             try {
@@ -181,7 +205,9 @@ public final class ResultWatch {
         }
         try {
             Set<String> ids = new HashSet<>(waiting.keySet());
-            Map<String, JobOutcome> ended = maps.results.getAll(ids);
+            Map<String, JobOutcome> ended = new HashMap<>(maps.results.getAll(ids));
+            ended.values().removeIf(outcome -> outcome == null);
+            ended.entrySet().removeIf(e -> !isTrue(e.getKey(), e.getValue()));
             ended.forEach(this::deliver);
             ids.removeAll(ended.keySet());
             failLostJobs(ids);
@@ -248,7 +274,12 @@ public final class ResultWatch {
         /** The event's value is deserialized only where a handle waits for it: most members just forget the job. */
         private void resultAppeared(EntryEvent<String, JobOutcome> event) {
             String id = event.getKey();
-            if (waiting.containsKey(id)) {
+            boolean awaited = waiting.containsKey(id);
+            // with a key even an end nobody here awaits is read: engines stop a job's work on it
+            if ((awaited || key.isSet()) && !isTrue(id, event.getValue())) {
+                return;
+            }
+            if (awaited) {
                 deliver(id, event.getValue());
             } else {
                 notifyEnded(id);

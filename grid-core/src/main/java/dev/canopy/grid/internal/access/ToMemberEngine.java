@@ -24,6 +24,10 @@ abstract class ToMemberEngine implements Serializable, HazelcastInstanceAware {
         return MemberEngine.of(hz);
     }
 
+    final HazelcastInstance hz() {
+        return hz;
+    }
+
     final Member member() {
         return hz.getCluster().getLocalMember();
     }

@@ -6,6 +6,7 @@ import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.trust.ClusterKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +47,16 @@ final class Commits {
     private final ScheduledExecutorService timer;
     private final UUID localId;
     private final ResultLimit limit;
+    /** Seals each commit, so a driver can tell it from one written by whoever lacks the key. */
+    private final ClusterKey key;
     /** Commits sent and not yet answered; a graceful close waits for them. */
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean stopped;
 
     Commits(GridMaps maps, LocalJobs jobs, Placement placement, Sender sender, GridMetrics metrics, Verdicts verdicts,
-            Executor driverPool, ScheduledExecutorService timer, UUID localId, ResultLimit limit) {
+            Executor driverPool, ScheduledExecutorService timer, UUID localId, ResultLimit limit, ClusterKey key) {
         this.maps = maps;
+        this.key = key;
         this.jobs = jobs;
         this.placement = placement;
         this.sender = sender;
@@ -141,7 +145,8 @@ final class Commits {
 
     private void commitAndReport(LocalJob job, SubJobRecord self, long done, List<Piece> outcome, int tryNo) {
         pending.incrementAndGet();
-        maps.subjobs.submitToKey(self.key(), new Processors.Commit(self.attemptId(), self.assignee(), done, outcome))
+        maps.subjobs.submitToKey(self.key(), new Processors.Commit(self.attemptId(), self.assignee(), done, outcome,
+                        SubJobRecord.sealCommit(key, self.key(), self.attemptId(), done, outcome)))
                 .whenCompleteAsync((reportTo, error) -> {
                     try {
                         if (error == null) {

@@ -7,6 +7,7 @@ import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
 import dev.canopy.grid.internal.store.SubJobState;
+import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,6 +184,15 @@ final class DriverRun {
                     return DriverState.Step.NOTHING; // the job failed
                 }
             }
+            if (child.state() == SubJobState.DONE && !child.commitVerifies(shared.key())) {
+                child = forgedCommit(was, child);
+                if (child == null) {
+                    return null; // the next reconcile looks again
+                }
+                adopted[i] = child;
+                toDispatch.add(child);
+                continue;
+            }
             adopted[i] = child;
             if (child.state() == SubJobState.DONE) {
                 done[i] = new ArrayList<>(child.outcome());
@@ -233,12 +243,35 @@ final class DriverRun {
                 state.replace(known.path(), current);
                 continue;
             }
+            if (current.state() == SubJobState.DONE && !current.commitVerifies(shared.key())) {
+                current = forgedCommit(known, current);
+                if (current == null) {
+                    continue;
+                }
+            }
             if (current.state() == SubJobState.DONE) {
                 onChildDone(current.path(), current.attemptId(), current.outcome());
             } else if (state.replace(known.path(), current)) {
                 tree.dispatch(current);
             }
         }
+    }
+
+    /**
+     * A child's record says DONE, but its commit is not sealed with the cluster's key: whoever lacks
+     * the key wrote it, to slip a partial of its choosing into the result (and so also made the true
+     * commit be refused). Its outcome is never counted; the child runs again as a new attempt, whose
+     * record replaces the forged one. Null when the record changed meanwhile (the next reconcile
+     * looks again).
+     */
+    private SubJobRecord forgedCommit(SubJobRecord known, SubJobRecord forged) {
+        Refusals.warn(shared.hz(), "the commit of sub-job " + known.jobId() + "/" + known.path() + " found in "
+                + "canopy.subjobs", forged.assignee(), "not sealed with this cluster's key; the sub-job runs again");
+        UUID target = shared.placement().pickMember(known.group(), self.group(), known.triedOn());
+        int attempt = Math.max(known.attempt(), forged.attempt());
+        SubJobRecord again = known.toBuilder().attempt(attempt).build()
+                .reassigned(target, shared.localId(), true, shared.clock().getAsLong());
+        return shared.maps().subjobs.replace(again.key(), forged, again) ? again : null;
     }
 
     /**

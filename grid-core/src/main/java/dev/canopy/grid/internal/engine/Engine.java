@@ -16,6 +16,7 @@ import dev.canopy.grid.internal.placement.Placement;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.trust.ClusterKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,15 +103,15 @@ public final class Engine implements MemberEngine {
         this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut());
         this.codeStore = new CodeStore(hz);
         this.jobLoaders = new JobLoaders(CODE_CACHE, classLoader(hz), codeStore::read, LOADER_IDLE, MAX_LOADERS);
-        this.jobs = new LocalJobs(maps, classLoader(hz), jobLoaders, workers::forget, metrics);
+        this.jobs = new LocalJobs(maps, access.clusterKey(), classLoader(hz), jobLoaders, workers::forget, metrics);
         this.codeUpkeep = new CodeUpkeep(jobs, codeStore, jobLoaders, settings.codeTtlMillis());
-        this.sender = new Sender(hz, maps.control, metrics);
+        this.sender = new Sender(hz, maps.control, metrics, access.clusterKey());
         ResultLimit limit = new ResultLimit(settings.maxResultBytes(),
                 ((SerializationServiceSupport) hz).getSerializationService());
         Verdicts verdicts = new Verdicts(access.ends(), maps, limit);
         this.commits = new Commits(maps, jobs, placement, sender, metrics, verdicts, driverPool, timer, localId,
-                limit);
-        Shared shared = new Shared(hz, grid, localId, maps, placement, metrics, jobs, commits, verdicts, health,
+                limit, access.clusterKey());
+        Shared shared = new Shared(hz, grid, localId, access.clusterKey(), maps, placement, metrics, jobs, commits, verdicts, health,
                 System::currentTimeMillis);
         this.leaves = new Leaves(shared, workers, timer, settings.cancelGraceMillis());
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
@@ -298,6 +299,12 @@ public final class Engine implements MemberEngine {
     /** Runs {@code listener} once, when a task's error impairs this member. */
     public void onFatalError(Consumer<? super Throwable> listener) {
         health.onFatalError(listener);
+    }
+
+    /** What this member signs with and verifies against. */
+    @Override
+    public ClusterKey clusterKey() {
+        return access.clusterKey();
     }
 
     /** Class loaders open for shipped code. */

@@ -8,6 +8,9 @@ import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.JobRefusedException;
+import dev.canopy.grid.internal.trust.NotSignedException;
+import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +47,14 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
+        refuseUnlessSigned(submitted, spec);
         LocalJobs.Decoded decoded = null;
         LocalJobs.UnreadableSpec unreadable = null;
         if (submitted.total() < 0) {
             // a job over a whole map learns its size here, from its spec; any other job's spec is
             // decoded while its record travels
             try {
-                decoded = shared.jobs().decode(spec);
+                decoded = shared.jobs().decode(jobId, spec);
             } catch (LocalJobs.UnreadableSpec e) {
                 unreadable = e;
             }
@@ -61,7 +65,7 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
         CompletableFuture<Void> recorded = shared.maps().jobs.setAsync(jobId, record).toCompletableFuture();
         if (decoded == null && unreadable == null) {
             try {
-                decoded = shared.jobs().decode(spec);
+                decoded = shared.jobs().decode(jobId, spec);
             } catch (LocalJobs.UnreadableSpec e) {
                 unreadable = e;
             }
@@ -79,6 +83,31 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
         recorded.join();
     }
 
+    /**
+     * Refuses a submit whose spec is not signed with the cluster's key for its id, before anything
+     * is written; and, with a key, one whose id is taken already: a signed spec read from a record
+     * could otherwise be submitted again, over the job it belongs to.
+     *
+     * @throws JobRefusedException saying why, to the submitter
+     */
+    private void refuseUnlessSigned(JobRecord submitted, byte[] spec) {
+        String why;
+        try {
+            shared.jobs().verify(submitted.id(), spec);
+            if (!shared.key().isSet() || !(shared.maps().jobs.containsKey(submitted.id())
+                    || shared.maps().results.containsKey(submitted.id()))) {
+                return;
+            }
+            why = "a job with this id exists already (a replayed submit)";
+        } catch (NotSignedException e) {
+            why = e.getMessage();
+        }
+        Refusals.warn(shared.hz(), "job " + submitted.id() + " ('" + submitted.name() + "')", submitted.submitter(),
+                why);
+        throw new JobRefusedException("job " + submitted.id() + " ('" + submitted.name() + "') refused by member "
+                + shared.localId() + ": " + why);
+    }
+
     private void cannotRead(JobRecord job, LocalJobs.UnreadableSpec e) {
         shared.verdicts().jobFailed(job.id(), job.name(), "member " + shared.localId() + " cannot read its spec",
                 e.getCause());
@@ -93,6 +122,11 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
         LocalJob job;
         try {
             job = shared.jobs().load(jobId, null);
+        } catch (NotSignedException e) {
+            // a forged or altered record: failing the job it names would let anyone end any job
+            Refusals.warn(shared.hz(), "the spec in the record of job " + jobId + ", met when taking it over", null,
+                    e.getMessage());
+            return;
         } catch (LocalJobs.UnreadableSpec e) {
             shared.verdicts().jobFailed(jobId, null, "member " + shared.localId() + " took the job over but cannot"
                     + " read its spec", e.getCause());

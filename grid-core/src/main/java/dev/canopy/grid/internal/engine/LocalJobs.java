@@ -9,6 +9,9 @@ import dev.canopy.grid.internal.store.AttemptId;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.Piece;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.trust.NotSignedException;
+import dev.canopy.grid.internal.trust.Signed;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -33,6 +36,8 @@ final class LocalJobs {
     private static final int ENDED_REMEMBERED = 10_000;
 
     private final GridMaps maps;
+    /** Every spec is opened with it before a byte of it is deserialized. */
+    private final ClusterKey key;
     private final ClassLoader classLoader;
     /** The class loaders of jobs that ship code, one per code set. */
     private final JobLoaders loaders;
@@ -49,9 +54,10 @@ final class LocalJobs {
                 }
             }));
 
-    LocalJobs(GridMaps maps, ClassLoader classLoader, JobLoaders loaders, Consumer<String> onEnded,
+    LocalJobs(GridMaps maps, ClusterKey key, ClassLoader classLoader, JobLoaders loaders, Consumer<String> onEnded,
               GridMetrics metrics) {
         this.maps = maps;
+        this.key = key;
         this.classLoader = classLoader;
         this.loaders = loaders;
         this.onEnded = onEnded;
@@ -82,7 +88,7 @@ final class LocalJobs {
         if (bytes == null) {
             return null;
         }
-        return add(new LocalJob(jobId, decode(bytes), bytes));
+        return add(new LocalJob(jobId, decode(jobId, bytes), bytes));
     }
 
     /** Adds a job this member accepted; returns the one already there if another thread was first. */
@@ -102,12 +108,15 @@ final class LocalJobs {
      *
      * @throws UnreadableSpec when this member cannot read the spec (its classes are missing here, its
      *         code cannot be fetched, or it is corrupt)
+     * @throws NotSignedException when the spec is not signed with the cluster's key for {@code jobId}:
+     *         nothing of it was deserialized, and the job it claims to be is not to be failed for it
      */
     @SuppressWarnings("unchecked")
-    Decoded decode(byte[] spec) {
+    Decoded decode(String jobId, byte[] spec) {
+        byte[] payload = Signed.open(key, ClusterKey.Use.SPEC, jobId, spec);
         JobLoaders.Lease lease = null;
         try {
-            Object read = Codec.deserialize(spec, classLoader);
+            Object read = Codec.deserialize(payload, classLoader);
             CodeSet code = null;
             if (read instanceof ShippedSpec shipped) {
                 code = shipped.code();
@@ -121,6 +130,16 @@ final class LocalJobs {
             }
             throw new UnreadableSpec(e);
         }
+    }
+
+    /**
+     * Checks {@code spec}'s signature for {@code jobId} without reading it: a submit is refused on
+     * this before anything is written.
+     *
+     * @throws NotSignedException when it does not verify
+     */
+    void verify(String jobId, byte[] spec) {
+        Signed.open(key, ClusterKey.Use.SPEC, jobId, spec);
     }
 
     /** A job's spec as this member read it, its code and the lease on its code's loader (both null when it ships none). */

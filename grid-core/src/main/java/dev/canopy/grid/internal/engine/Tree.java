@@ -2,6 +2,8 @@ package dev.canopy.grid.internal.engine;
 
 import com.hazelcast.cluster.Member;
 import dev.canopy.grid.internal.store.SubJobRecord;
+import dev.canopy.grid.internal.trust.NotSignedException;
+import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,10 @@ final class Tree {
         LocalJob job;
         try {
             job = shared.jobs().load(subJob.jobId(), spec);
+        } catch (NotSignedException e) {
+            // never fail the job it names: the sender may be a forger
+            Refusals.warn(shared.hz(), "sub-job " + subJob.jobId() + "/" + subJob.path(), null, e.getMessage());
+            return;
         } catch (LocalJobs.UnreadableSpec e) {
             shared.verdicts().jobFailed(subJob.jobId(), null, "member " + shared.localId()
                     + " cannot read the job's spec for sub-job " + subJob.path(), e.getCause());

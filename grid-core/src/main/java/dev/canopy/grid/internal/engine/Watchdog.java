@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.JobRecord;
 
 import com.hazelcast.query.Predicate;
@@ -118,9 +119,12 @@ final class Watchdog {
         for (LocalJob job : jobs.all()) {
             ids.add(job.jobId);
         }
-        for (String jobId : shared.maps().results.getAll(ids).keySet()) {
-            jobs.ended(jobId);
-            ids.remove(jobId);
+        for (Map.Entry<String, JobOutcome> ended : shared.maps().results.getAll(ids).entrySet()) {
+            // an end that does not verify is a forger's: its job goes on (the result watch logs it)
+            if ((Object) ended.getValue() instanceof JobOutcome outcome && outcome.verifies(shared.key(), ended.getKey())) {
+                jobs.ended(ended.getKey());
+                ids.remove(ended.getKey());
+            }
         }
         // a job whose record is gone too was lost with more members than backupCount: stop its work here
         long now = System.currentTimeMillis();

@@ -123,6 +123,7 @@ final class GridSerializers {
             out.writeObject(o.result());
             out.writeObject(o.error());
             writeFailures(out, o.failures());
+            out.writeByteArray(o.seal());
         }
 
         @Override
@@ -130,7 +131,8 @@ final class GridSerializers {
             JobState state = STATES[in.readByte()];
             Object result = in.readObject();
             Throwable error = in.readObject();
-            return new JobOutcome(state, result, error, readFailures(in));
+            List<TaskFailure> failures = readFailures(in);
+            return new JobOutcome(state, result, error, failures, readBytes(in));
         }
     }
 

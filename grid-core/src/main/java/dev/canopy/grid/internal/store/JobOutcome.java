@@ -3,6 +3,7 @@ package dev.canopy.grid.internal.store;
 import dev.canopy.grid.JobFailedException;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.TaskFailure;
+import dev.canopy.grid.internal.trust.ClusterKey;
 
 import java.io.Serializable;
 import java.util.List;
@@ -12,11 +13,21 @@ import java.util.List;
  * completion, a failure or a cancellation wins and the others see it. Made only through the
  * factories, so a FAILED outcome always carries a {@link JobFailedException}.
  *
+ * <p>With a cluster key the writer {@linkplain #sealed seals} it for its job id, and handles and
+ * engines act only on an outcome that {@linkplain #verifies verifies}: anyone who can write the map
+ * could otherwise hand a victim's handle any result, or stop a job's work by writing its end. The
+ * seal covers what a reader acts on ({@link Canonical}).
+ *
  * @param error    for FAILED the JobFailedException; for CANCELLED the cause (e.g. a TimeoutException) or null
  * @param failures tolerated task failures of a COMPLETED job; the failures so far of a FAILED one
+ * @param seal     the HMAC of the job id and {@link #canonical}, or null without a key
  */
-public record JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures)
+public record JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures, byte[] seal)
         implements Serializable {
+
+    public JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures) {
+        this(state, result, error, failures, null);
+    }
 
     public static JobOutcome completed(Object result, List<TaskFailure> tolerated) {
         return new JobOutcome(JobState.COMPLETED, result, null, tolerated);
@@ -33,5 +44,23 @@ public record JobOutcome(JobState state, Object result, Throwable error, List<Ta
     /** {@code cause}: why, when not a user's cancel (a timeout), or null. */
     public static JobOutcome cancelled(Throwable cause) {
         return new JobOutcome(JobState.CANCELLED, null, cause, List.of());
+    }
+
+    /** This outcome sealed for job {@code jobId}; itself without a key. */
+    public JobOutcome sealed(ClusterKey key, String jobId) {
+        if (!key.isSet()) {
+            return this;
+        }
+        return new JobOutcome(state, result, error, failures, key.sign(ClusterKey.Use.RESULT, jobId, canonical()));
+    }
+
+    /** Whether a reader with {@code key} may act on this as job {@code jobId}'s end: always without a key. */
+    public boolean verifies(ClusterKey key, String jobId) {
+        return !key.isSet() || key.verifies(seal, ClusterKey.Use.RESULT, jobId, canonical());
+    }
+
+    /** What the seal covers: see {@link Canonical}. */
+    byte[] canonical() {
+        return new Canonical().number(state.ordinal()).value(result).error(error).failures(failures).bytes();
     }
 }

@@ -68,15 +68,20 @@ public final class Processors {
      * may have changed), or null when the attempt is stale: not the whole record, which on a job's
      * busy partition was most of each commit's cost.
      */
-    public record Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome)
+    public record Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome, byte[] seal)
             implements EntryProcessor<SubJobKey, SubJobRecord, UUID> {
+        /** An unsealed commit: a grid without a cluster key. */
+        public Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome) {
+            this(attempt, assignee, done, outcome, null);
+        }
+
         @Override
         public UUID process(Map.Entry<SubJobKey, SubJobRecord> entry) {
             SubJobRecord r = entry.getValue();
             if (!isCurrent(r, attempt, assignee) || r.state() == SubJobState.DONE) {
                 return null;
             }
-            entry.setValue(r.committed(done, outcome, System.currentTimeMillis()));
+            entry.setValue(r.committed(done, outcome, seal, System.currentTimeMillis()));
             return r.reportTo();
         }
     }

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.store;
 
 import dev.canopy.grid.internal.spec.Slice;
+import dev.canopy.grid.internal.trust.ClusterKey;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -32,11 +33,14 @@ import java.util.UUID;
  * @param reruns       times it was re-delegated because its member left (a steal moves it without a rerun)
  * @param leftRunning  for a leaf whose member left while running it: the task it was running ("index 7"),
  *                     written by that member on its way out; null otherwise
+ * @param commitSeal   with a cluster key, the committing member's seal of the outcome ({@link #commitVerifies});
+ *                     null otherwise
  */
 public record SubJobRecord(String jobId, String path, String parentPath, boolean leaf, boolean retry, Slice slice,
                            List<UUID> group, UUID assignee, UUID reportTo, int plan, int attempt, SubJobState state,
                            int leafSize, int taskAttempts, Set<UUID> triedOn, int children, long done,
-                           List<Piece> outcome, long updatedMillis, int reruns, String leftRunning)
+                           List<Piece> outcome, long updatedMillis, int reruns, String leftRunning,
+                           byte[] commitSeal)
         implements Serializable {
 
     /** A new record of job {@code jobId} at {@code path}: ASSIGNED, first attempt of plan 1, first task attempt. */
@@ -77,6 +81,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         b.updatedMillis = updatedMillis;
         b.reruns = reruns;
         b.leftRunning = leftRunning;
+        b.commitSeal = commitSeal;
         return b;
     }
 
@@ -104,7 +109,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
             }
         }
         Builder next = toBuilder().group(List.copyOf(newGroup)).assignee(newAssignee).reportTo(newReportTo)
-                .attempt(attempt + 1).state(SubJobState.ASSIGNED).done(0).outcome(null).updatedMillis(now)
+                .attempt(attempt + 1).state(SubJobState.ASSIGNED).done(0).outcome(null).commitSeal(null).updatedMillis(now)
                 .reruns(rerun ? reruns + 1 : reruns).leftRunning(null);
         if (rerun && ranWhenMemberLeft()) {
             Set<UUID> tried = new HashSet<>(triedOn == null ? Set.of() : triedOn);
@@ -123,7 +128,35 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
     }
 
     public SubJobRecord committed(long doneTasks, List<Piece> committedOutcome, long now) {
-        return toBuilder().state(SubJobState.DONE).done(doneTasks).outcome(committedOutcome).updatedMillis(now).build();
+        return committed(doneTasks, committedOutcome, null, now);
+    }
+
+    public SubJobRecord committed(long doneTasks, List<Piece> committedOutcome, byte[] seal, long now) {
+        return toBuilder().state(SubJobState.DONE).done(doneTasks).outcome(committedOutcome).commitSeal(seal)
+                .updatedMillis(now).build();
+    }
+
+    /**
+     * The seal a member with {@code key} puts on its commit of this sub-job's attempt: over the job,
+     * the path, the attempt, the tasks done and the outcome ({@link Canonical}). Null without a key.
+     */
+    public static byte[] sealCommit(ClusterKey key, SubJobKey subJob, AttemptId attempt, long done,
+                                    List<Piece> outcome) {
+        return key.isSet() ? key.sign(ClusterKey.Use.COMMIT, subJob.jobId() + "/" + subJob.path(),
+                commitBytes(attempt, done, outcome)) : null;
+    }
+
+    /**
+     * Whether a driver with {@code key} may count this DONE record's outcome: anyone who can write
+     * the map could otherwise commit any partial for any sub-job. Always true without a key.
+     */
+    public boolean commitVerifies(ClusterKey key) {
+        return !key.isSet() || key.verifies(commitSeal, ClusterKey.Use.COMMIT, jobId + "/" + path,
+                commitBytes(attemptId(), done, outcome));
+    }
+
+    private static byte[] commitBytes(AttemptId attempt, long done, List<Piece> outcome) {
+        return new Canonical().number(attempt.plan()).number(attempt.run()).number(done).pieces(outcome).bytes();
     }
 
     /** Collects a record's fields; unset ones take the values of a new, unassigned, unsplit sub-job. */
@@ -149,6 +182,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         private long updatedMillis;
         private int reruns;
         private String leftRunning;
+        private byte[] commitSeal;
 
         private Builder(String jobId, String path) {
             this.jobId = jobId;
@@ -245,6 +279,11 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
             return this;
         }
 
+        public Builder commitSeal(byte[] value) {
+            commitSeal = value;
+            return this;
+        }
+
         public Builder leftRunning(String value) {
             leftRunning = value;
             return this;
@@ -253,7 +292,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         public SubJobRecord build() {
             return new SubJobRecord(jobId, path, parentPath, leaf, retry, slice, group, assignee, reportTo, plan,
                     attempt, state, leafSize, taskAttempts, triedOn, children, done, outcome, updatedMillis, reruns,
-                    leftRunning);
+                    leftRunning, commitSeal);
         }
     }
 }
