@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * (c) the executor with one hand-made batch per member, (d) a parallel stream in one JVM. Then the
  * latency of a one-task job against a raw executor round trip, and how the top driver's messages
  * and heap grow with the job size; then, with members in this JVM, what shipping a job's code costs
- * ({@link ShippingBench}). Figures are printed, never asserted.
+ * ({@link ShippingBench}) and what a cluster key costs ({@link SigningBench}). Figures are printed,
+ * never asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Canopy against the raw Hazelcast executor and a local parallel stream.")
@@ -51,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--skip", split = ",", paramLabel = "PART",
-            description = "Parts to leave out: throughput, latency, scale, shipping (shipping runs only with members in this JVM).")
+            description = "Parts to leave out: throughput, latency, scale, shipping, signing (shipping and signing run only with members in this JVM).")
     List<String> skip = new ArrayList<>();
 
     public BenchCommand(PrintStream out, PrintStream err) {
@@ -92,6 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
                 } finally {
                     shipping.deleteBuilds();
                 }
+            }
+            if (!skip.contains("signing") && !processes) {
+                report.put("signing", new SigningBench(out).run(nodes, quick ? 200 : 1_000,
+                        trivialTasks / (quick ? 10 : 1)));
             }
         }
         if (json != null) {
