@@ -156,6 +156,12 @@ public final class GridClientConfig {
         return this;
     }
 
+    /** Whether a cluster key is set, in code, by {@code clusterKeyFile} or by {@code CANOPY_CLUSTER_KEY}. */
+    public boolean hasClusterKey() {
+        return clusterKey != null || !clusterKeyFile().isBlank()
+                || (clusterKeyFromEnv != null && !clusterKeyFromEnv.isBlank());
+    }
+
     /** The key, read now (from its file when one is named). */
     ClusterKey resolveClusterKey() {
         return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);

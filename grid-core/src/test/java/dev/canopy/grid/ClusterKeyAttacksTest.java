@@ -163,7 +163,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     }
 
     @Test
-    void whenSignatureIsReplayedForAnotherJobId_thenItIsRefused_andForItsOwnIdTheJobRuns() throws Exception {
+    void whenSignatureIsReplayedForAnotherJobIdOrResubmitted_thenItIsRefused_andForItsOwnIdTheJobRunsOnce() throws Exception {
         // given
         startKeyedCluster(2);
         HazelcastInstance sender = cluster().plainClient();
@@ -182,6 +182,10 @@ class ClusterKeyAttacksTest extends GridTestSupport {
                 refused.getCause().getMessage());
         Object end = await(cluster().nodes().get(0).job(JobId.parse(signedFor)).orElseThrow().result());
         assertEquals(SUM_0_TO_119, end, "the control: the same bytes under the id they were signed for run");
+        ExecutionException again = assertThrows(ExecutionException.class,
+                () -> submitDirectly(sender, forgedRecord(signedFor), signed).get(30, TimeUnit.SECONDS));
+        assertTrue(again.getCause().getMessage().endsWith(": a job with this id exists already (a replayed submit)"),
+                again.getCause().getMessage());
     }
 
     @Test
@@ -190,7 +194,9 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         List<GridNode> nodes = startKeyedCluster(2);
         GridClient wrongKey = cluster().startClient(GridClientConfig.defaults()
                 .clusterKey("another-key-0123456789-abcdefghijklmnopqrstuvwxyz"));
-        GridClient noKey = cluster().startClient(GridClientConfig.defaults());
+        // made by hand, so that no suite-wide test key (see TestCluster) is given to it
+        GridClient noKey = GridClient.over(cluster().plainClient(),
+                GridClientConfig.defaults().clusterName(cluster().clusterName()));
 
         // when
         JobRefusedException wrong = assertThrows(JobRefusedException.class, () -> wrongKey.submit(quickJob()));
@@ -262,6 +268,27 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         assertEquals(SUM_0_TO_119, await(victim.result()));
         assertTrue(log.linesFrom("Refused the cancel of job " + victim.id()).get(0)
                 .contains("from client " + forger.getLocalEndpoint().getUuid()));
+    }
+
+    @Test
+    void whenPlainClientSendsABombAsAControlMessage_thenItIsRefusedUnreadAndJobsRun() {
+        // given
+        List<GridNode> nodes = startKeyedCluster(2);
+        HazelcastInstance forger = cluster().plainClient();
+        UUID claimed = nodes.get(1).memberId();
+
+        // when: the message claims to come from a member, whose key the forger lacks
+        Runnable envelope = (Runnable) construct("dev.canopy.grid.internal.engine.Envelope",
+                new Class<?>[] {byte[].class, UUID.class, byte[].class}, nestedSetBomb(), claimed, null);
+        forger.getExecutorService("canopy.control").executeOnAllMembers(envelope);
+
+        // then
+        awaitTrue("the message to be refused", () -> !log.linesFrom("Refused a control message from member "
+                + claimed).isEmpty());
+        assertTrue(log.linesFrom("Refused a control message from member " + claimed).get(0)
+                .contains(": not signed with this cluster's key; its " + nestedSetBomb().length
+                        + " bytes were not read; nothing of it ran"));
+        assertEquals(SUM_0_TO_119, await(nodes.get(0).submit(quickJob()).result()));
     }
 
     // ------------------------------------------------------------------------------------ helpers

@@ -77,6 +77,17 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A key every member and client of every test cluster gets unless the test sets its own: run the
+     * suite with {@code -Dcanopy.test.clusterKey=<32 or more characters>} to check that everything
+     * works with signing on, as it does without.
+     */
+    private static final String SUITE_KEY = System.getProperty("canopy.test.clusterKey");
+
+    private static GridConfig withSuiteKey(GridConfig grid) {
+        return SUITE_KEY == null || grid.hasClusterKey() ? grid : grid.copy().clusterKey(SUITE_KEY);
+    }
+
     // ------------------------------------------------------------------------------------ members
 
     /**
@@ -100,7 +111,7 @@ public final class TestCluster implements AutoCloseable {
     /** Starts one more member configured by {@code member}, with a node of {@code grid} attached. */
     public GridNode startMember(Config member, GridConfig grid) {
         HazelcastInstance hz = factory.newHazelcastInstance(member);
-        GridNode node = GridNode.attach(hz, grid);
+        GridNode node = GridNode.attach(hz, withSuiteKey(grid));
         byId.put(node.memberId(), node);
         started.add(node.memberId());
         return node;
@@ -128,6 +139,9 @@ public final class TestCluster implements AutoCloseable {
      */
     public GridClient startClient(GridClientConfig config) {
         GridClientConfig ours = config.copy().clusterName(clusterName);
+        if (SUITE_KEY != null && !config.hasClusterKey()) {
+            ours.clusterKey(SUITE_KEY);
+        }
         ClientConfig client = ClientBootstrap.clientConfig(ours);
         client.getNetworkConfig().setAddresses(new ArrayList<>());
         GridClient grid = GridClient.over(factory.newHazelcastClient(client), ours);

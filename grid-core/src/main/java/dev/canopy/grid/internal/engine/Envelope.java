@@ -88,9 +88,9 @@ final class Envelope implements Runnable, DataSerializable, HazelcastInstanceAwa
         }
         ClusterKey key = engine.clusterKey();
         if (key.isSet() && !key.verifies(signature, ClusterKey.Use.MESSAGE, sender.toString(), bytes)) {
-            Refusals.warn(hz, "a control message of " + bytes.length + " bytes", sender,
-                    signature == null ? "not signed with this cluster's key" : "its signature does not match"
-                            + " (another key, another sender, or bytes changed after signing)");
+            Refusals.warn(hz, "a control message", sender, (signature == null ? "not signed with this cluster's key"
+                    : "its signature does not match (another key, another sender, or bytes changed after signing)")
+                    + "; its " + bytes.length + " bytes were not read");
             return;
         }
         SerializationService serialization = ((SerializationServiceSupport) hz).getSerializationService();

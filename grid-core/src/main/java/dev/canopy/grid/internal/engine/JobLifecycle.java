@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,7 +48,9 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
-        refuseUnlessSigned(submitted, spec);
+        if (refuseUnlessSigned(submitted, spec)) {
+            return;
+        }
         LocalJobs.Decoded decoded = null;
         LocalJobs.UnreadableSpec unreadable = null;
         if (submitted.total() < 0) {
@@ -85,18 +88,27 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
 
     /**
      * Refuses a submit whose spec is not signed with the cluster's key for its id, before anything
-     * is written; and, with a key, one whose id is taken already: a signed spec read from a record
-     * could otherwise be submitted again, over the job it belongs to.
+     * is written; and, with a key, one whose id is taken already by another submit: a signed spec
+     * read from a record could otherwise be submitted again, over the job it belongs to. The same
+     * submit arriving twice (its first owner left during the call, and the submitter tried the next)
+     * is no replay: true then, and the job, accepted already, is left as it is.
      *
      * @throws JobRefusedException saying why, to the submitter
      */
-    private void refuseUnlessSigned(JobRecord submitted, byte[] spec) {
+    private boolean refuseUnlessSigned(JobRecord submitted, byte[] spec) {
         String why;
         try {
             shared.jobs().verify(submitted.id(), spec);
-            if (!shared.key().isSet() || !(shared.maps().jobs.containsKey(submitted.id())
-                    || shared.maps().results.containsKey(submitted.id()))) {
-                return;
+            if (!shared.key().isSet()) {
+                return false;
+            }
+            JobRecord existing = shared.maps().jobs.get(submitted.id());
+            if (existing == null && !shared.maps().results.containsKey(submitted.id())) {
+                return false;
+            }
+            if (existing != null && existing.submittedMillis() == submitted.submittedMillis()
+                    && Objects.equals(existing.submitter(), submitted.submitter())) {
+                return true;
             }
             why = "a job with this id exists already (a replayed submit)";
         } catch (NotSignedException e) {

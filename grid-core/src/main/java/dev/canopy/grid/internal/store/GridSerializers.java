@@ -123,7 +123,7 @@ final class GridSerializers {
             out.writeObject(o.result());
             out.writeObject(o.error());
             writeFailures(out, o.failures());
-            out.writeByteArray(o.seal());
+            out.writeString(o.seal());
         }
 
         @Override
@@ -132,7 +132,7 @@ final class GridSerializers {
             Object result = in.readObject();
             Throwable error = in.readObject();
             List<TaskFailure> failures = readFailures(in);
-            return new JobOutcome(state, result, error, failures, readBytes(in));
+            return new JobOutcome(state, result, error, failures, in.readString());
         }
     }
 

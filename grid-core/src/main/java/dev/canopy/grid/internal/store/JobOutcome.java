@@ -20,9 +20,10 @@ import java.util.List;
  *
  * @param error    for FAILED the JobFailedException; for CANCELLED the cause (e.g. a TimeoutException) or null
  * @param failures tolerated task failures of a COMPLETED job; the failures so far of a FAILED one
- * @param seal     the HMAC of the job id and {@link #canonical}, or null without a key
+ * @param seal     the HMAC of the job id and {@link #canonical}, as text (so the record's equality holds), or
+ *                 null without a key
  */
-public record JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures, byte[] seal)
+public record JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures, String seal)
         implements Serializable {
 
     public JobOutcome(JobState state, Object result, Throwable error, List<TaskFailure> failures) {
@@ -51,12 +52,13 @@ public record JobOutcome(JobState state, Object result, Throwable error, List<Ta
         if (!key.isSet()) {
             return this;
         }
-        return new JobOutcome(state, result, error, failures, key.sign(ClusterKey.Use.RESULT, jobId, canonical()));
+        return new JobOutcome(state, result, error, failures, Seals.text(key.sign(ClusterKey.Use.RESULT, jobId,
+                canonical())));
     }
 
     /** Whether a reader with {@code key} may act on this as job {@code jobId}'s end: always without a key. */
     public boolean verifies(ClusterKey key, String jobId) {
-        return !key.isSet() || key.verifies(seal, ClusterKey.Use.RESULT, jobId, canonical());
+        return !key.isSet() || key.verifies(Seals.bytes(seal), ClusterKey.Use.RESULT, jobId, canonical());
     }
 
     /** What the seal covers: see {@link Canonical}. */

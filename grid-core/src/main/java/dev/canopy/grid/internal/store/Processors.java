@@ -68,7 +68,7 @@ public final class Processors {
      * may have changed), or null when the attempt is stale: not the whole record, which on a job's
      * busy partition was most of each commit's cost.
      */
-    public record Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome, byte[] seal)
+    public record Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome, String seal)
             implements EntryProcessor<SubJobKey, SubJobRecord, UUID> {
         /** An unsealed commit: a grid without a cluster key. */
         public Commit(AttemptId attempt, UUID assignee, long done, List<Piece> outcome) {

@@ -40,7 +40,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
                            List<UUID> group, UUID assignee, UUID reportTo, int plan, int attempt, SubJobState state,
                            int leafSize, int taskAttempts, Set<UUID> triedOn, int children, long done,
                            List<Piece> outcome, long updatedMillis, int reruns, String leftRunning,
-                           byte[] commitSeal)
+                           String commitSeal)
         implements Serializable {
 
     /** A new record of job {@code jobId} at {@code path}: ASSIGNED, first attempt of plan 1, first task attempt. */
@@ -131,7 +131,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         return committed(doneTasks, committedOutcome, null, now);
     }
 
-    public SubJobRecord committed(long doneTasks, List<Piece> committedOutcome, byte[] seal, long now) {
+    public SubJobRecord committed(long doneTasks, List<Piece> committedOutcome, String seal, long now) {
         return toBuilder().state(SubJobState.DONE).done(doneTasks).outcome(committedOutcome).commitSeal(seal)
                 .updatedMillis(now).build();
     }
@@ -140,10 +140,10 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
      * The seal a member with {@code key} puts on its commit of this sub-job's attempt: over the job,
      * the path, the attempt, the tasks done and the outcome ({@link Canonical}). Null without a key.
      */
-    public static byte[] sealCommit(ClusterKey key, SubJobKey subJob, AttemptId attempt, long done,
+    public static String sealCommit(ClusterKey key, SubJobKey subJob, AttemptId attempt, long done,
                                     List<Piece> outcome) {
-        return key.isSet() ? key.sign(ClusterKey.Use.COMMIT, subJob.jobId() + "/" + subJob.path(),
-                commitBytes(attempt, done, outcome)) : null;
+        return key.isSet() ? Seals.text(key.sign(ClusterKey.Use.COMMIT, subJob.jobId() + "/" + subJob.path(),
+                commitBytes(attempt, done, outcome))) : null;
     }
 
     /**
@@ -151,7 +151,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
      * the map could otherwise commit any partial for any sub-job. Always true without a key.
      */
     public boolean commitVerifies(ClusterKey key) {
-        return !key.isSet() || key.verifies(commitSeal, ClusterKey.Use.COMMIT, jobId + "/" + path,
+        return !key.isSet() || key.verifies(Seals.bytes(commitSeal), ClusterKey.Use.COMMIT, jobId + "/" + path,
                 commitBytes(attemptId(), done, outcome));
     }
 
@@ -182,7 +182,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
         private long updatedMillis;
         private int reruns;
         private String leftRunning;
-        private byte[] commitSeal;
+        private String commitSeal;
 
         private Builder(String jobId, String path) {
             this.jobId = jobId;
@@ -279,7 +279,7 @@ public record SubJobRecord(String jobId, String path, String parentPath, boolean
             return this;
         }
 
-        public Builder commitSeal(byte[] value) {
+        public Builder commitSeal(String value) {
             commitSeal = value;
             return this;
         }
