@@ -102,6 +102,9 @@ public final class GridConfig {
     private static final ConfigKey<List<String>> HTTP_HOSTS = ConfigKey.of("httpHosts", STRING_LIST, List.of(),
             hostNames(),
             "Host names the HTTP status server answers to besides bindAddress, localhost and loopback addresses; a request naming any other Host is refused, which stops DNS rebinding.");
+    private static final ConfigKey<Boolean> HTTP_READS_NEED_TOKEN = ConfigKey.of("httpReadsNeedToken", BOOLEAN, false,
+            anyBoolean(),
+            "The HTTP status server's reads (the JSON API behind the status page, and /metrics) need the bearer token too, not only cancelling a job; bin/grid token prints it. Needs a cluster key (clusterKeyFile or CANOPY_CLUSTER_KEY).");
     private static final ConfigKey<Boolean> METRICS_ENABLED = ConfigKey.of("metricsEnabled", BOOLEAN, true,
             anyBoolean(),
             "Collect and export metrics on jobs, tasks and workers.");
@@ -122,7 +125,7 @@ public final class GridConfig {
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, METRICS_ENABLED,
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, HTTP_READS_NEED_TOKEN, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
@@ -437,6 +440,20 @@ public final class GridConfig {
     public GridConfig httpHosts(List<String> httpHosts) {
         values.set(HTTP_HOSTS, List.copyOf(Objects.requireNonNull(httpHosts,
                 "httpHosts must not be null: pass an empty list for none")));
+        return this;
+    }
+
+    /**
+     * Whether the status server's reads need the bearer token of {@link #httpToken()} too. Needs a
+     * cluster key, which {@code bin/grid node} checks once its overrides are read (not {@link #validate()}:
+     * {@link #load} validates before {@code CANOPY_CLUSTER_KEY} is taken in).
+     */
+    public boolean httpReadsNeedToken() {
+        return values.get(HTTP_READS_NEED_TOKEN);
+    }
+
+    public GridConfig httpReadsNeedToken(boolean httpReadsNeedToken) {
+        values.set(HTTP_READS_NEED_TOKEN, httpReadsNeedToken);
         return this;
     }
 

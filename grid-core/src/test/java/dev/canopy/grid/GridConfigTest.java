@@ -60,6 +60,7 @@ class GridConfigTest {
         assertEquals(List.of(), config.codePaths());
         assertEquals(Duration.ofHours(1), config.codeTtl());
         assertEquals(List.of(), config.httpHosts());
+        assertFalse(config.httpReadsNeedToken());
         assertEquals(100, config.metricsJobNames());
         assertEquals(Duration.ofMinutes(10), config.metricsJobExpiry());
     }
@@ -77,8 +78,8 @@ class GridConfigTest {
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
                 .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2)).exitGuard(true)
                 .clusterKeyFile("/etc/canopy/key").shipCode(false).codePaths(List.of("lib/extra.jar")).codeTtl(Duration.ofMinutes(30))
-                .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).metricsEnabled(false)
-                .metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
+                .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).httpReadsNeedToken(true)
+                .metricsEnabled(false).metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
 
         // then
         assertSame(config, returned);
@@ -165,7 +166,7 @@ class GridConfigTest {
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
                 "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "clusterKeyFile", "shipCode", "codePaths", "codeTtl",
-                "httpEnabled", "httpPort", "httpHosts", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
+                "httpEnabled", "httpPort", "httpHosts", "httpReadsNeedToken", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
                 List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
         assertEquals(Duration.ofHours(1), map.get("resultTtl"));
@@ -186,7 +187,7 @@ class GridConfigTest {
                 + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, clusterKeyFile=, "
                 + "shipCode=true, codePaths=[], codeTtl=1h, "
                 + "httpEnabled=true, "
-                + "httpPort=8080, httpHosts=[], metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
+                + "httpPort=8080, httpHosts=[], httpReadsNeedToken=false, metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
                 text);
     }
 
@@ -254,6 +255,7 @@ class GridConfigTest {
                 httpEnabled: false
                 httpPort: 0
                 httpHosts: [grid.example.com, "[::1]"]
+                httpReadsNeedToken: true
                 metricsEnabled: false
                 metricsJobNames: 5
                 metricsJobExpiry: 1m
@@ -322,7 +324,7 @@ class GridConfigTest {
         ConfigChecks.assertOneLine(e);
         assertTrue(e.getMessage().startsWith(file + ": key 'fanout' is unknown (value 4): did you mean 'fanOut'? "
                 + "known keys are clusterName, bindAddress, port,"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+        assertTrue(e.getMessage().endsWith("httpPort, httpHosts, httpReadsNeedToken, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 e.getMessage());
     }
 
@@ -363,7 +365,7 @@ class GridConfigTest {
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
                         + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
-                        + "cancelGrace, exitGuard, clusterKeyFile, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+                        + "cancelGrace, exitGuard, clusterKeyFile, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, httpReadsNeedToken, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
                 cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
@@ -528,7 +530,8 @@ class GridConfigTest {
                 Map.entry("exitGuard", true), Map.entry("clusterKeyFile", "/etc/canopy/key"), Map.entry("shipCode", false),
                 Map.entry("codePaths", List.of("lib/extra.jar")), Map.entry("codeTtl", Duration.ofMinutes(30)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0),
-                Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("metricsEnabled", false),
+                Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("httpReadsNeedToken", true),
+                Map.entry("metricsEnabled", false),
                 Map.entry("metricsJobNames", 5), Map.entry("metricsJobExpiry", Duration.ofMinutes(1)));
     }
 }

@@ -26,12 +26,23 @@ final class Configs {
     private Configs() {
     }
 
-    /** A node's configuration, validated. */
+    /**
+     * A node's configuration, validated, also for what only a standalone node uses: reads that need
+     * the HTTP token need a cluster key. That is checked here, once the overrides are in, not by
+     * {@link GridConfig#validate()}, which {@link GridConfig#load} runs before {@code CANOPY_CLUSTER_KEY}
+     * is taken in.
+     */
     static GridConfig node(Path file, Io io) {
         GridConfig config = file == null ? GridConfig.defaults() : GridConfig.load(file);
         config = config.withOverrides(io.env(), io.properties());
         try {
-            return config.validate();
+            config.validate();
+            if (config.httpEnabled() && config.httpReadsNeedToken() && !config.hasClusterKey()) {
+                throw new IllegalArgumentException("httpReadsNeedToken is true but no cluster key is set, so there"
+                        + " is no token to ask for: set clusterKeyFile (or CANOPY_CLUSTER_KEY), or set"
+                        + " httpReadsNeedToken to false");
+            }
+            return config;
         } catch (IllegalArgumentException e) {
             throw new GridConfigException(describe(file) + " with CANOPY_* and canopy.* overrides: " + e.getMessage(), e);
         }

@@ -51,6 +51,7 @@ import java.util.concurrent.Callable;
                 DemoCommand.class,
                 StatusCommand.class,
                 SubmitCommand.class,
+                TokenCommand.class,
                 ExampleCommand.class,
                 BenchCommand.class,
                 ChaosCommand.class,

@@ -44,8 +44,6 @@ final class NodeCommand implements Callable<Integer> {
     static final long STOP_TIMEOUT_SECONDS = 45;
     /** The exit code after a task left the member unfit to go on. */
     static final int FATAL_EXIT = 3;
-    /** Ports tried from httpPort upward before the node gives up serving HTTP. */
-    static final int HTTP_PORT_ATTEMPTS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
@@ -133,11 +131,10 @@ final class NodeCommand implements Callable<Integer> {
             return null;
         }
         try {
-            StatusServer http = gridConfig.httpPort() == 0
-                    ? StatusServer.start(node, prometheus, gridConfig.bindAddress(), 0, gridConfig.httpHosts())
-                    : StatusServer.startFrom(node, prometheus, gridConfig.bindAddress(), gridConfig.httpPort(),
-                            HTTP_PORT_ATTEMPTS, gridConfig.httpHosts());
-            LOG.info("Status page and /metrics at {}", http.uri());
+            StatusServer http = StatusServer.start(node, prometheus, gridConfig);
+            LOG.info("Status page and /metrics at {}{}", http.uri(), !gridConfig.hasClusterKey() ? ""
+                    : gridConfig.httpReadsNeedToken() ? "; reading and cancelling need the token (bin/grid token)"
+                    : "; cancelling needs the token (bin/grid token)");
             return http;
         } catch (RuntimeException e) {
             io.err().println("canopy node: no HTTP status server: " + Errors.oneLine(e)

@@ -79,6 +79,15 @@ class BadConfigTest {
     }
 
     @Test
+    void whenReadsNeedTheTokenWithoutAKey_thenOneLineNamingBothKeys() throws IOException {
+        Path file = write("node.yaml", "httpReadsNeedToken: true\n");
+
+        assertEquals(file + " with CANOPY_* and canopy.* overrides: httpReadsNeedToken is true but no cluster key is"
+                + " set, so there is no token to ask for: set clusterKeyFile (or CANOPY_CLUSTER_KEY), or set"
+                + " httpReadsNeedToken to false", nodeConfigError(file));
+    }
+
+    @Test
     void whenNodeConfigFileIsMissing_thenOneLineNamingTheFile() {
         Path file = dir.resolve("nowhere.yaml");
 

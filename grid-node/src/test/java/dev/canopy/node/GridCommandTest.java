@@ -21,14 +21,14 @@ class GridCommandTest {
 
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().startsWith("Usage: grid"), run::toString);
-        for (String command : List.of("node", "demo", "status", "submit", "example", "help")) {
+        for (String command : List.of("node", "demo", "status", "submit", "token", "example", "help")) {
             assertTrue(run.out().contains("\n  " + command + " "), () -> "no " + command + " in\n" + run);
         }
         assertEquals("", run.err());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"node", "demo", "status", "submit", "example"})
+    @ValueSource(strings = {"node", "demo", "status", "submit", "token", "example"})
     void whenCommandHelp_thenPrintsItsUsageAndExitsZero(String command) {
         CommandRun run = CommandRun.of(command, "--help");
 

@@ -1,8 +1,11 @@
 package dev.canopy.node.http;
 
+import java.util.Map;
+
 /**
  * A request the server refuses with a status code and a one-line message, sent as JSON
- * {@code {"error": message, "status": status}}. {@code allow} is the Allow header of a 405, else null.
+ * {@code {"error": message, "status": status}}, with the headers the status calls for (the Allow
+ * of a 405, the WWW-Authenticate of a 401).
  * A value from the request that a message names goes through {@link #shown}, so an error never
  * echoes a huge or multi-line input.
  */
@@ -12,20 +15,25 @@ final class HttpError extends RuntimeException {
     static final int SHOWN_CHARS = 80;
 
     private final int status;
-    private final String allow;
+    private final Map<String, String> headers;
 
-    private HttpError(int status, String message, String allow) {
+    private HttpError(int status, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
-        this.allow = allow;
+        this.headers = headers;
     }
 
     static HttpError of(int status, String message) {
-        return new HttpError(status, message, null);
+        return new HttpError(status, message, Map.of());
     }
 
     static HttpError badRequest(String message) {
         return of(400, message);
+    }
+
+    /** A request that lacks the token it needs (see {@link TokenCheck}), with its challenge. */
+    static HttpError unauthorized(String message) {
+        return new HttpError(401, message, TokenCheck.CHALLENGE);
     }
 
     static HttpError forbidden(String message) {
@@ -38,7 +46,7 @@ final class HttpError extends RuntimeException {
 
     static HttpError methodNotAllowed(String method, String path, String allow) {
         return new HttpError(405, "method " + shown(method) + " is not allowed on " + shown(path) + ": use " + allow,
-                allow);
+                Map.of("Allow", allow));
     }
 
     /**
@@ -62,7 +70,8 @@ final class HttpError extends RuntimeException {
         return status;
     }
 
-    String allow() {
-        return allow;
+    /** Headers of the answer besides the usual ones; empty for most. */
+    Map<String, String> headers() {
+        return headers;
     }
 }

@@ -250,13 +250,13 @@ final class HttpLoop implements Runnable {
                     LOG.warn("{} {} failed", request.method(), HttpError.shown(request.rawPath()), e);
                 } finally {
                     answers.add(new Answer(conn, bytes != null ? bytes
-                            : Response.error(500, "internal error: see the node's log", null).toBytes()));
+                            : Response.error(500, "internal error: see the node's log").toBytes()));
                     selector.wakeup();
                 }
             });
         } catch (RejectedExecutionException e) {
             write(conn, Response.error(503, "the status server is busy (" + limits.queue()
-                    + " requests wait already): try again shortly", null).toBytes());
+                    + " requests wait already): try again shortly").toBytes());
         }
     }
 
@@ -302,7 +302,7 @@ final class HttpLoop implements Runnable {
         for (Conn conn : late) {
             if (conn.phase == Phase.READING) {
                 write(conn, Response.error(408, "the request did not arrive within "
-                        + limits.requestTimeout().toMillis() + " ms", null).toBytes());
+                        + limits.requestTimeout().toMillis() + " ms").toBytes());
             } else {
                 close(conn);
             }

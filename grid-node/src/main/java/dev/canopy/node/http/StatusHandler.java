@@ -19,6 +19,11 @@ import java.util.function.Function;
 /**
  * Checks a request's Host, routes it to {@link StatusApi}, the page or the Prometheus registry, and
  * turns every failure into a JSON error. Runs on the server's worker threads; holds no state of its own.
+ *
+ * <p>Checks come in this order: the Host ({@link HostCheck}, 421), the method (405), for a cancel
+ * its Origin (403), then the token ({@link TokenCheck}, 401). The page itself ({@code GET /}) never
+ * needs the token: it is the same static file in every Canopy build and shows nothing until its
+ * script reads the API, which asks for the token when reads need it.
  */
 final class StatusHandler implements Function<Request, Response> {
 
@@ -32,6 +37,7 @@ final class StatusHandler implements Function<Request, Response> {
 
     private final StatusApi api;
     private final HostCheck hosts;
+    private final TokenCheck tokens;
     private final PrometheusMeterRegistry prometheus;
     private final String registryType;
     private final byte[] page;
@@ -41,10 +47,11 @@ final class StatusHandler implements Function<Request, Response> {
      * @param prometheus   the registry /metrics scrapes, or null
      * @param registryType class of the node's registry when it is not a Prometheus one, for the 404's message
      */
-    StatusHandler(StatusApi api, HostCheck hosts, PrometheusMeterRegistry prometheus, String registryType,
-                  byte[] page) {
+    StatusHandler(StatusApi api, HostCheck hosts, TokenCheck tokens, PrometheusMeterRegistry prometheus,
+                  String registryType, byte[] page) {
         this.api = api;
         this.hosts = hosts;
+        this.tokens = tokens;
         this.prometheus = prometheus;
         this.registryType = registryType;
         this.page = page;
@@ -58,12 +65,12 @@ final class StatusHandler implements Function<Request, Response> {
         } catch (HttpError e) {
             return Response.error(e);
         } catch (HazelcastInstanceNotActiveException e) {
-            return Response.error(503, "the node is shutting down", null);
+            return Response.error(503, "the node is shutting down");
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
             LOG.warn("{} {} failed", request.method(), HttpError.shown(request.rawPath()), e);
-            return Response.error(500, "internal error: " + oneLine(e), null);
+            return Response.error(500, "internal error: " + oneLine(e));
         }
     }
 
@@ -73,18 +80,30 @@ final class StatusHandler implements Function<Request, Response> {
         String shownPath = request.rawPath();
         if (path.isEmpty()) {
             requireGet(method, "/");
-            return new Response(200, HTML, page, null);
+            return new Response(200, HTML, page, Map.of());
+        }
+        if (path.size() == 4 && path.get(0).equals("api") && path.get(1).equals("jobs")
+                && path.get(3).equals("cancel")) {
+            if (!method.equals("POST")) {
+                throw HttpError.methodNotAllowed(method, shownPath, "POST");
+            }
+            requireSameOrigin(request);
+            tokens.requireForWrite(request, "cancelling a job");
+            return json(api.cancel(jobId(path.get(2))));
         }
         if (path.equals(List.of("metrics"))) {
             requireGet(method, shownPath);
-            return new Response(200, PROMETHEUS_TEXT, scrape(), null);
+            tokens.requireForRead(request);
+            return new Response(200, PROMETHEUS_TEXT, scrape(), Map.of());
         }
         if (path.equals(List.of("api", "topology"))) {
             requireGet(method, shownPath);
+            tokens.requireForRead(request);
             return json(api.topology());
         }
         if (path.equals(List.of("api", "jobs"))) {
             requireGet(method, shownPath);
+            tokens.requireForRead(request);
             Map<String, List<String>> query = request.query();
             for (String name : query.keySet()) {
                 if (!JOBS_PARAMS.contains(name)) {
@@ -96,18 +115,10 @@ final class StatusHandler implements Function<Request, Response> {
             int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
             return json(api.jobs(offset, limit));
         }
-        if (path.size() >= 3 && path.size() <= 4 && path.get(0).equals("api") && path.get(1).equals("jobs")) {
-            if (path.size() == 3) {
-                requireGet(method, shownPath);
-                return json(api.job(jobId(path.get(2))));
-            }
-            if (path.get(3).equals("cancel")) {
-                if (!method.equals("POST")) {
-                    throw HttpError.methodNotAllowed(method, shownPath, "POST");
-                }
-                requireSameOrigin(request);
-                return json(api.cancel(jobId(path.get(2))));
-            }
+        if (path.size() == 3 && path.get(0).equals("api") && path.get(1).equals("jobs")) {
+            requireGet(method, shownPath);
+            tokens.requireForRead(request);
+            return json(api.job(jobId(path.get(2))));
         }
         throw HttpError.notFound("no such path " + HttpError.shown(shownPath) + ": try /, /metrics, /api/topology, "
                 + "/api/jobs, /api/jobs/{id} or POST /api/jobs/{id}/cancel");
@@ -188,7 +199,7 @@ final class StatusHandler implements Function<Request, Response> {
 
     private Response json(Object body) {
         try {
-            return new Response(200, Response.JSON, json.writeValueAsBytes(body), null);
+            return new Response(200, Response.JSON, json.writeValueAsBytes(body), Map.of());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
         }

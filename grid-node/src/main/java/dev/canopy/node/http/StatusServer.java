@@ -3,6 +3,8 @@ package dev.canopy.node.http;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GridConfigException;
 import dev.canopy.grid.GridNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -49,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every error is JSON {@code {"error": "<one line>", "status": <code>}}, never a stack trace or an
  * HTML page, and repeats at most 80 characters of any value from the request: 400 for a malformed
  * request, path escape ({@code %zz}), job id (only the 36-character UUID text is one) or query
- * parameter (naming it, its value and what is allowed), 403 for a cancel posted by another site's
+ * parameter (naming it, its value and what is allowed), 401 with {@code WWW-Authenticate: Bearer
+ * realm="canopy"} for a request that lacks the token it needs, 403 for a cancel posted by another site's
  * page, 404 for an unknown job or path (and for {@code /metrics} without a Prometheus registry), 405
  * with an {@code Allow} header for a wrong method, 421 for a Host it does not serve, 503 while the
  * node shuts down or when too many requests wait, 500 for anything else (its stack trace is logged
@@ -60,6 +63,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or, when bound to {@code 0.0.0.0} or {@code ::}, one of this machine's interface addresses: a
  * page whose domain an attacker re-points to this machine (DNS rebinding) sends its own name and is
  * refused with 421. A cancel that carries an {@code Origin} must come from this server's own origin.
+ *
+ * <p><b>Token.</b> Started from a {@link GridConfig} with a cluster key ({@link #start(Grid,
+ * MeterRegistry, GridConfig)}), a cancel needs {@code Authorization: Bearer <token>}, the token of
+ * {@link GridConfig#httpToken()} ({@code bin/grid token} prints it), checked after the Host and the
+ * Origin; with {@link GridConfig#httpReadsNeedToken()} every read but the page itself needs it too
+ * (the page holds no data, and asks for the token when the API does). Without a key nothing needs one.
  *
  * <p><b>Limits</b> (so that a few slow or hostile clients cannot stall it): the request line at most
  * 8 KiB (else 414), request line and headers at most 16 KiB and 100 lines (else 431), a body at most
@@ -93,6 +102,8 @@ public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     private static final int BACKLOG = 128;
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** Ports {@link #start(Grid, MeterRegistry, GridConfig)} tries from {@code httpPort} upward. */
+    static final int PORT_ATTEMPTS = 20;
 
     private final HttpLoop loop;
     private final Thread loopThread;
@@ -135,8 +146,36 @@ public final class StatusServer implements AutoCloseable {
         return start(grid, registryOrNull, host, port, httpHosts, HttpLimits.DEFAULTS);
     }
 
+    /**
+     * Starts serving {@code grid} as {@code config} says, as {@code bin/grid node} does: on its
+     * {@code bindAddress}, on the first free one of {@value #PORT_ATTEMPTS} ports from {@code httpPort}
+     * upward (any free port for 0), answering to its {@code httpHosts}; with a cluster key, a
+     * cancel needs the {@link GridConfig#httpToken() token}, and so does every read with
+     * {@code httpReadsNeedToken}. {@code httpEnabled} is the caller's to check.
+     *
+     * @throws IllegalArgumentException when {@code httpReadsNeedToken} is set without a cluster key,
+     *                                  naming both, or for an {@code httpHosts} entry as above
+     * @throws GridConfigException      when the cluster key file cannot be read
+     * @throws UncheckedIOException     when no port can be bound, naming them
+     */
+    public static StatusServer start(Grid grid, MeterRegistry registryOrNull, GridConfig config) {
+        Objects.requireNonNull(config, "config");
+        TokenCheck tokens = TokenCheck.of(config.httpToken().orElse(null), config.httpReadsNeedToken());
+        if (config.httpPort() == 0) {
+            return start(grid, registryOrNull, config.bindAddress(), 0, config.httpHosts(), tokens,
+                    HttpLimits.DEFAULTS);
+        }
+        return startFrom(grid, registryOrNull, config.bindAddress(), config.httpPort(), PORT_ATTEMPTS,
+                config.httpHosts(), tokens);
+    }
+
     static StatusServer start(Grid grid, MeterRegistry registryOrNull, String host, int port,
                               List<String> httpHosts, HttpLimits limits) {
+        return start(grid, registryOrNull, host, port, httpHosts, TokenCheck.NONE, limits);
+    }
+
+    static StatusServer start(Grid grid, MeterRegistry registryOrNull, String host, int port,
+                              List<String> httpHosts, TokenCheck tokens, HttpLimits limits) {
         Objects.requireNonNull(grid, "grid");
         Objects.requireNonNull(httpHosts, "httpHosts must not be null: pass an empty list for none");
         if (port < 0 || port > 65535) {
@@ -148,7 +187,7 @@ public final class StatusServer implements AutoCloseable {
                 : grid instanceof GridNode node ? node.meterRegistry() : null;
         HazelcastInstance hz = hazelcastOf(grid);
         StatusHandler handler = new StatusHandler(new StatusApi(grid, hz == null ? null : new JobTree(hz)), hosts,
-                prometheusOf(registry), registry == null ? null : registry.getClass().getName(), StatusPage.load());
+                Objects.requireNonNull(tokens, "tokens"), prometheusOf(registry), registry == null ? null : registry.getClass().getName(), StatusPage.load());
         ServerSocketChannel channel = bind(bindHost, port);
         ExecutorService workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(limits.queue()), daemonThreads("canopy-http-"));
@@ -182,6 +221,11 @@ public final class StatusServer implements AutoCloseable {
     /** As {@link #startFrom(Grid, MeterRegistry, String, int, int)}, also answering to {@code httpHosts}. */
     public static StatusServer startFrom(Grid grid, MeterRegistry registryOrNull, String host, int firstPort,
                                          int attempts, List<String> httpHosts) {
+        return startFrom(grid, registryOrNull, host, firstPort, attempts, httpHosts, TokenCheck.NONE);
+    }
+
+    private static StatusServer startFrom(Grid grid, MeterRegistry registryOrNull, String host, int firstPort,
+                                          int attempts, List<String> httpHosts, TokenCheck tokens) {
         if (firstPort < 1 || firstPort > 65535) {
             throw new IllegalArgumentException("httpPort must be between 1 and 65535 to search upward but was "
                     + firstPort);
@@ -193,7 +237,7 @@ public final class StatusServer implements AutoCloseable {
         UncheckedIOException last = null;
         for (int port = firstPort; port <= lastPort; port++) {
             try {
-                return start(grid, registryOrNull, host, port, httpHosts);
+                return start(grid, registryOrNull, host, port, httpHosts, tokens, HttpLimits.DEFAULTS);
             } catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof BindException)) {
                     throw e;

@@ -143,6 +143,13 @@ abstract class StatusServerTestSupport {
         return server;
     }
 
+    /** A further server on the first node, started from {@code config} as {@code bin/grid node} starts one; closed after the test. */
+    StatusServer startServer(GridConfig config) {
+        StatusServer server = StatusServer.start(nodes.get(0), null, config);
+        extras.add(server);
+        return server;
+    }
+
     URI uri(int server, String path) {
         return servers.get(server).uri().resolve(path);
     }
