@@ -6,6 +6,7 @@ import dev.canopy.grid.internal.trust.ClusterKey;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.access.ClientBootstrap;
+import dev.canopy.grid.internal.access.TrustedMembers;
 
 import java.util.Objects;
 
@@ -19,11 +20,14 @@ import java.util.Objects;
 public final class GridClient extends RecordsGrid {
 
     private final HazelcastInstance client;
+    /** Which members may drive this client's jobs: the owner of a job id's partition becomes its top driver. */
+    private final TrustedMembers trust;
 
     private GridClient(HazelcastInstance client, GridClientConfig config, ClusterKey key) {
         super(new GridAccess(client, client.getLocalEndpoint().getUuid(), 0, config.shipCode(), config.codePaths(),
                 key));
         this.client = client;
+        this.trust = new TrustedMembers(client, access.maps().engines, key, System::currentTimeMillis);
     }
 
     /** Connects to the members listed in {@code config}; fails after its connect timeout. */
@@ -59,7 +63,7 @@ public final class GridClient extends RecordsGrid {
 
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
-        return access.submit(Job.specOf(job), JobId.newId(), access::submitRemotely);
+        return access.submit(Job.specOf(job), trust.newJobId(), access::submitRemotely);
     }
 
     /** The Hazelcast client underneath. */

@@ -60,6 +60,7 @@ public final class GridNode extends RecordsGrid {
     public static GridNode start(GridConfig config) {
         Objects.requireNonNull(config, "config");
         ClusterKey key = clusterKeyOf(config);
+        NodeBootstrap.warnIfExposed(config, key);
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(NodeBootstrap.memberConfig(config));
         try {
             GridNode node = new GridNode(hz, config, key, true);
@@ -109,7 +110,7 @@ public final class GridNode extends RecordsGrid {
 
     @Override
     public <R> JobHandle<R> submit(Job<?, R> job) {
-        return access.submit(Job.specOf(job), driveOwnJobs ? engine.newJobId() : JobId.newId(), engine::submit);
+        return access.submit(Job.specOf(job), engine.newJobId(driveOwnJobs), engine::submit);
     }
 
     /** The Hazelcast member this node runs on. */

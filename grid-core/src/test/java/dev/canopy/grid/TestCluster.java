@@ -118,6 +118,15 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
+     * Starts a plain Hazelcast member of this cluster, with no node attached: a stranger that knows
+     * only the cluster's name. It is no node of this cluster's ({@link #liveNodes()} leaves it out,
+     * so wait for sizes that count it yourself); {@link #close()} terminates it.
+     */
+    public HazelcastInstance startPlainMember() {
+        return factory.newHazelcastInstance(memberConfig());
+    }
+
+    /**
      * Starts {@code members} members with {@code startMember}, waits until every live member sees
      * all of them and the partition table is stable, and returns the new nodes, oldest first.
      */

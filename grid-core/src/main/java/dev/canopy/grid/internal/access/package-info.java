@@ -1,7 +1,8 @@
 /**
  * What a member and a client share: submitting jobs, watching their results
  * ({@link dev.canopy.grid.internal.access.ResultWatch}), ending them
- * ({@link dev.canopy.grid.internal.access.JobEnds}), listing jobs and members, and the one mapping
+ * ({@link dev.canopy.grid.internal.access.JobEnds}), listing jobs and members, which members are
+ * trusted with work ({@link dev.canopy.grid.internal.access.TrustedMembers}), and the one mapping
  * of failures to what users see ({@link dev.canopy.grid.internal.access.Failures}).
  * {@link dev.canopy.grid.internal.access.GridAccess} composes them for the API's
  * {@code GridNode} and {@code GridClient}.

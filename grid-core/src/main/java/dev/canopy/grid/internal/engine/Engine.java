@@ -10,6 +10,7 @@ import dev.canopy.grid.JobId;
 import dev.canopy.grid.MemberInfo;
 import dev.canopy.grid.internal.access.GridAccess;
 import dev.canopy.grid.internal.access.MemberEngine;
+import dev.canopy.grid.internal.access.TrustedMembers;
 import dev.canopy.grid.internal.code.CodeStore;
 import dev.canopy.grid.internal.code.JobLoaders;
 import dev.canopy.grid.internal.placement.Placement;
@@ -74,6 +75,7 @@ public final class Engine implements MemberEngine {
     private final ScheduledExecutorService timer;
     private final GridMetrics metrics;
     private final Placement placement;
+    private final TrustedMembers trust;
     private final LocalJobs jobs;
     private final Sender sender;
     private final Commits commits;
@@ -100,7 +102,9 @@ public final class Engine implements MemberEngine {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("canopy-watchdog"));
         this.metrics = new GridMetrics(registry, localId.toString(), workers, settings.metricsJobNames(),
                 settings.metricsJobExpiryMillis());
-        this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut());
+        this.trust = new TrustedMembers(hz, maps.engines, access.clusterKey(), System::currentTimeMillis);
+        this.placement = new Placement(hz, maps, localId, settings.workerThreads(), settings.fanOut(),
+                trust::isTrusted);
         this.codeStore = new CodeStore(hz);
         this.jobLoaders = new JobLoaders(CODE_CACHE, classLoader(hz), codeStore::read, LOADER_IDLE, MAX_LOADERS);
         this.jobs = new LocalJobs(maps, access.clusterKey(), classLoader(hz), jobLoaders, workers::forget, metrics);
@@ -117,7 +121,7 @@ public final class Engine implements MemberEngine {
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);
         this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
-        this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool);
+        this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool, trust);
     }
 
     /** The engine running on this member, or null. */
@@ -144,10 +148,13 @@ public final class Engine implements MemberEngine {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 tree.memberGone(event.getMember().getUuid());
+                trust.forget(event.getMember().getUuid());
             }
         });
         workers.start();
         leaves.startSupervising();
+        // the proof before the MemberInfo: a member that others see working is one they can verify
+        trust.publish(localId);
         watchdog.publishMemberInfo();
         timer.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(codeUpkeep::run, CodeUpkeep.PERIOD_SECONDS, CodeUpkeep.PERIOD_SECONDS,
@@ -206,6 +213,7 @@ public final class Engine implements MemberEngine {
         try {
             hz.getCluster().removeMembershipListener(membershipRegistration);
             access.maps().members.delete(localId);
+            trust.withdraw(localId);
             sender.sendToAll(new Messages.EngineLeft(localId), placement.others());
         } catch (RuntimeException e) {
             LOG.debug("Could not tell the grid that this engine left; its members will notice on their own", e);
@@ -217,19 +225,20 @@ public final class Engine implements MemberEngine {
     }
 
     /**
-     * An id for a job submitted on this member, chosen so that this member owns its partition: the
-     * job's records are then written here, and its top driver is the member its handle waits on, so
-     * neither the submit nor the result needs a hop. Falls back to any id when this member owns no
-     * partition (it is joining, or lite).
+     * An id for a job submitted on this member, chosen, when {@code drivenHere}, so that this member
+     * owns its partition: the job's records are then written here, and its top driver is the member
+     * its handle waits on, so neither the submit nor the result needs a hop. Otherwise, or when this
+     * member owns no partition (it is joining, or lite), an id whose partition a trusted member owns
+     * (see {@link TrustedMembers#newJobId()}): a stranger that owned it would refuse the job, or get it.
      */
-    public JobId newJobId() {
-        for (int i = 0; i < LOCAL_ID_TRIES; i++) {
+    public JobId newJobId(boolean drivenHere) {
+        for (int i = 0; drivenHere && i < LOCAL_ID_TRIES; i++) {
             JobId id = JobId.newId();
             if (ownsPartitionOf(id.toString())) {
                 return id;
             }
         }
-        return JobId.newId();
+        return trust.newJobId();
     }
 
     /**

@@ -7,6 +7,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.internal.trust.ClusterKey;
+import org.slf4j.LoggerFactory;
 
 /** Turns a {@link GridConfig} into Hazelcast configuration and engine settings. */
 public final class NodeBootstrap {
@@ -38,6 +40,28 @@ public final class NodeBootstrap {
     /** Adds Canopy's structures to a member that is already running. */
     public static void prepare(HazelcastInstance hz, GridConfig grid) {
         GridMaps.configureDynamically(hz, grid.backupCount());
+    }
+
+    /** Warns when a node Canopy starts binds beyond loopback without a key (see {@link #exposedWithoutKey}). */
+    public static void warnIfExposed(GridConfig grid, ClusterKey key) {
+        String warning = exposedWithoutKey(grid.bindAddress(), key.isSet());
+        if (warning != null) {
+            LoggerFactory.getLogger(NodeBootstrap.class).warn(warning);
+        }
+    }
+
+    /**
+     * The warning for a node that binds to {@code bindAddress}, or null: open-source Hazelcast
+     * authenticates nobody, so beyond loopback only the key stops a stranger from running code.
+     * Decided from the text alone (no name lookup): {@code localhost}, {@code 127.*} and {@code ::1}.
+     */
+    static String exposedWithoutKey(String bindAddress, boolean hasKey) {
+        String address = bindAddress.strip();
+        boolean loopback = address.equalsIgnoreCase("localhost") || address.startsWith("127.")
+                || address.equals("::1") || address.equals("[::1]") || address.equals("0:0:0:0:0:0:0:1");
+        return hasKey || loopback ? null : "This Canopy node binds to " + address + " without a cluster key: anyone"
+                + " who reaches its port can run code on it; set clusterKeyFile or CANOPY_CLUSTER_KEY (see README,"
+                + " Security)";
     }
 
     public static EngineSettings settings(GridConfig grid) {

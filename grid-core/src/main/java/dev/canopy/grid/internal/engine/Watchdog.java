@@ -1,11 +1,11 @@
 package dev.canopy.grid.internal.engine;
 
-import dev.canopy.grid.internal.store.JobOutcome;
-import dev.canopy.grid.internal.store.JobRecord;
-
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.JobState;
+import dev.canopy.grid.internal.access.TrustedMembers;
+import dev.canopy.grid.internal.store.JobOutcome;
+import dev.canopy.grid.internal.store.JobRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's once-a-second housekeeping: marks running leaves in their records, publishes this member's
- * load, refreshes what it knows of the others, counts jobs by state for the metrics, takes over
- * jobs whose top driver is gone, and every few ticks forgets jobs that ended and has every driver
- * reconcile its children. On a slower beat of its own ({@link #expireJobMeters()}), it removes the
+ * load, refreshes what it knows of the others, warns once about each stranger in the cluster,
+ * counts jobs by state for the metrics, takes over jobs whose top driver is gone, and every few
+ * ticks forgets jobs that ended, has every driver reconcile its children and writes this member's
+ * proof of its key again. On a slower beat of its own ({@link #expireJobMeters()}), it removes the
  * per-job meters of job names idle here.
  *
  * <p>What it owns: only its tick counter; it acts on the member's {@link LocalJobs} and placement.
@@ -46,10 +47,13 @@ final class Watchdog {
     private final JobLifecycle lifecycle;
     private final WorkerPool workers;
     private final Executor driverPool;
+    private final TrustedMembers trust;
     private final AtomicInteger ticks = new AtomicInteger();
     private volatile boolean stopped;
 
-    Watchdog(Shared shared, Leaves leaves, Tree tree, JobLifecycle lifecycle, WorkerPool workers, Executor driverPool) {
+    Watchdog(Shared shared, Leaves leaves, Tree tree, JobLifecycle lifecycle, WorkerPool workers, Executor driverPool,
+             TrustedMembers trust) {
+        this.trust = trust;
         this.shared = shared;
         this.leaves = leaves;
         this.tree = tree;
@@ -63,11 +67,14 @@ final class Watchdog {
             leaves.markRunning();
             publishMemberInfo();
             shared.placement().refreshMemberInfos();
+            trust.warnAboutStrangers();
             countJobsByState();
             takeOverOrphanedJobs();
             if (ticks.incrementAndGet() % RECONCILE_EVERY_TICKS == 0) {
                 forgetEndedJobs();
                 tree.reconcileDrivers();
+                // a proof lost with a partition, or overwritten by a stranger, comes back
+                trust.publish(shared.localId());
             }
         } catch (RuntimeException e) {
             if (!stopped) {
@@ -140,17 +147,29 @@ final class Watchdog {
         }
     }
 
-    /** Jobs in partitions this member owns whose top driver is gone (or never came): take them over. */
+    /**
+     * Jobs in partitions this member owns whose top driver is gone (or never came): take them over.
+     * The oldest trusted member also looks at the partitions of members that are not trusted (see
+     * {@code Placement.partitionKeysOfStrangers}): a stranger may own partitions, and a job whose
+     * records migrated there would otherwise never be taken over. It takes only jobs whose driver is
+     * gone, as the owner would, never one whose driver is merely untrusted: a member with another
+     * key would take them back, and a stranger holds no job that a trusted member gave it.
+     */
     private void takeOverOrphanedJobs() {
         long now = System.currentTimeMillis();
-        for (String jobId : shared.maps().jobs.localKeySet(UNFINISHED)) {
+        Set<String> unfinished = new HashSet<>(shared.maps().jobs.localKeySet(UNFINISHED));
+        Set<Object> elsewhere = shared.placement().partitionKeysOfStrangers();
+        if (!elsewhere.isEmpty()) {
+            unfinished.addAll(shared.maps().jobs.keySet(Predicates.multiPartitionPredicate(elsewhere, UNFINISHED)));
+        }
+        for (String jobId : unfinished) {
             JobRecord record = shared.maps().jobs.get(jobId);
             if (record == null || record.state().isTerminal()) {
                 continue;
             }
             UUID driver = record.topDriver();
             boolean orphaned = driver == null ? now - record.submittedMillis() > UNSTARTED_JOB_GRACE_MILLIS
-                    : !driver.equals(shared.localId()) && !shared.placement().isLive(driver);
+                    : !driver.equals(shared.localId()) && !shared.placement().isListed(driver);
             if (orphaned) {
                 driverPool.execute(() -> takeOver(jobId, driver));
             }

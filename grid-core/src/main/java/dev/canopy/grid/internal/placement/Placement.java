@@ -16,11 +16,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Where work goes, as seen from one member: which cluster members run Canopy and are live, how
  * loaded each one is (from the {@link MemberInfo} every engine publishes), and which member owns
  * each partition.
+ *
+ * <p>A member gets work only when it is trusted: its engine proved that it runs Canopy with this
+ * cluster's key (the predicate given, {@code access.TrustedMembers}). Anyone who knows the cluster's
+ * name can join it and write a {@link MemberInfo}; such a stranger gets no leaves, no sub-jobs to
+ * drive, no stolen leaves and no roles handed over, since all of them are chosen here.
  *
  * <p>What it owns: the cache of members' {@link MemberInfo}s, the set of members known to be gone,
  * and the partition table and one key per partition, both cached on first use. It writes this
@@ -41,11 +47,15 @@ public final class Placement {
     private final int defaultFanOut;
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     private final Map<UUID, MemberInfo> memberInfos = new ConcurrentHashMap<>();
+    /** Whether a member proved that it runs Canopy with this cluster's key; cached by its owner. */
+    private final Predicate<UUID> trusted;
     private volatile Object[] partitionKeys;
     private volatile Partition[] partitions;
 
-    public Placement(HazelcastInstance hz, GridMaps maps, UUID localId, int workerThreads, int defaultFanOut) {
+    public Placement(HazelcastInstance hz, GridMaps maps, UUID localId, int workerThreads, int defaultFanOut,
+                     Predicate<UUID> trusted) {
         this.hz = hz;
+        this.trusted = trusted;
         this.maps = maps;
         this.localId = localId;
         this.workerThreads = workerThreads;
@@ -104,7 +114,22 @@ public final class Placement {
         return (double) (info.busy() + info.queuedLeaves()) / info.workerThreads();
     }
 
+    /**
+     * Whether {@code member} may hold this member's work or take it: listed, its engine running,
+     * and trusted. A child whose assignee is not is re-delegated, and no steal is asked of it or
+     * granted to it.
+     */
     public boolean isLive(UUID member) {
+        return isListed(member) && (member.equals(localId) || trusted.test(member));
+    }
+
+    /**
+     * Whether {@code member} is in the cluster and its engine, if it runs one, has not stopped; says
+     * nothing of trust. A job's top driver that is listed keeps its job: taking jobs away from
+     * members that are merely not trusted here would have two engines with different keys take
+     * each other's jobs, for ever.
+     */
+    public boolean isListed(UUID member) {
         return member != null && !gone.contains(member) && member(member) != null;
     }
 
@@ -121,7 +146,7 @@ public final class Placement {
         memberInfos.remove(member);
     }
 
-    /** Cluster members running Canopy, oldest first. */
+    /** Cluster members running Canopy with this cluster's key, oldest first. */
     List<UUID> canopyMembers() {
         List<UUID> result = new ArrayList<>();
         List<UUID> unknown = new ArrayList<>();
@@ -138,8 +163,33 @@ public final class Placement {
         if (!unknown.isEmpty()) {
             memberInfos.putAll(maps.members.getAll(new HashSet<>(unknown)));
         }
-        result.removeIf(id -> !id.equals(localId) && !memberInfos.containsKey(id));
+        // anyone can write a MemberInfo; only a holder of the key can prove it. Checked second, so
+        // that only engines' proofs are read (a plain member has no MemberInfo)
+        result.removeIf(id -> !id.equals(localId) && (!memberInfos.containsKey(id) || !trusted.test(id)));
         return result;
+    }
+
+    /**
+     * One key in each partition that this member looks after besides its own: those owned by a
+     * member that is not a live Canopy member here (a stranger, or a member whose engine stopped),
+     * when this member is the oldest live Canopy member; none otherwise. Jobs whose records lie there
+     * would otherwise have no member to take them over when their top driver leaves.
+     */
+    public Set<Object> partitionKeysOfStrangers() {
+        List<UUID> live = canopyMembers();
+        if (live.isEmpty() || !live.get(0).equals(localId)) {
+            return Set.of();
+        }
+        Set<UUID> canopy = new HashSet<>(live);
+        Set<Object> keys = new HashSet<>();
+        Partition[] all = partitions();
+        for (int p = 0; p < all.length; p++) {
+            Member owner = all[p].getOwner();
+            if (owner != null && !canopy.contains(owner.getUuid())) {
+                keys.add(partitionKey(p));
+            }
+        }
+        return keys;
     }
 
     public int workerThreadsOf(UUID member) {

@@ -1,6 +1,7 @@
 /**
  * Where work goes: {@link dev.canopy.grid.internal.placement.Placement} knows which members run
- * Canopy and are live, how loaded each is and who owns each partition;
+ * Canopy, are live and trusted (through a predicate the engine gives it), how loaded each is and
+ * who owns each partition;
  * {@link dev.canopy.grid.internal.placement.Splitter} cuts a sub-job's slice into children for a
  * group of members, by capacity or by data owner.
  *

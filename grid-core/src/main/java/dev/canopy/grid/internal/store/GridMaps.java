@@ -31,6 +31,11 @@ public final class GridMaps {
     public static final String CODE_CHUNKS = "canopy.code.chunks";
     /** Shipped code's metadata, key sha256; present only once every chunk is stored. */
     public static final String CODE_ENTRIES = "canopy.code.entries";
+    /**
+     * Each engine's proof that it runs Canopy with the cluster's key, by member uuid: the key's
+     * signature of the uuid, or no bytes without a key (see {@code internal.access.TrustedMembers}).
+     */
+    public static final String ENGINES = "canopy.engines";
     static final String CONTROL = "canopy.control";
 
     /** The indexed attribute of {@code canopy.jobs}: a job record's state, read by {@link StateExtractor}. */
@@ -43,6 +48,7 @@ public final class GridMaps {
     public final IMap<SubJobKey, SubJobRecord> subjobs;
     public final IMap<String, JobOutcome> results;
     public final IMap<UUID, MemberInfo> members;
+    public final IMap<UUID, byte[]> engines;
     public final IExecutorService control;
 
     public GridMaps(HazelcastInstance hz) {
@@ -50,6 +56,7 @@ public final class GridMaps {
         this.subjobs = hz.getMap(SUBJOBS);
         this.results = hz.getMap(RESULTS);
         this.members = hz.getMap(MEMBERS);
+        this.engines = hz.getMap(ENGINES);
         this.control = hz.getExecutorService(CONTROL);
     }
 
@@ -98,6 +105,7 @@ public final class GridMaps {
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
                 new MapConfig(RESULTS).setBackupCount(backupCount),
                 new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
+                new MapConfig(ENGINES).setBackupCount(Math.max(1, backupCount)),
                 // a job outlives its submitter, so its code must outlive a member as its records do
                 new MapConfig(CODE_CHUNKS).setBackupCount(backupCount),
                 new MapConfig(CODE_ENTRIES).setBackupCount(backupCount),
