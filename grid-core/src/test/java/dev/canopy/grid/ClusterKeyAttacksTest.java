@@ -203,9 +203,9 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         JobRefusedException none = assertThrows(JobRefusedException.class, () -> noKey.submit(quickJob()));
 
         // then
-        assertTrue(wrong.getMessage().matches("job \\S+ \\('bystander'\\) refused by member \\S+: not signed with this"
-                + " cluster's key \\(its signature does not match its bytes for \\S+: another key, another job, or"
-                + " bytes changed after signing\\)"), wrong.getMessage());
+        assertTrue(wrong.getMessage().matches("job refused: the members \\{.*its engine has another key} hold another"
+                + " cluster key than this submitter, so they would refuse its jobs as not signed with this cluster's"
+                + " key; give it the cluster's key \\(clusterKeyFile or CANOPY_CLUSTER_KEY\\)"), wrong.getMessage());
         assertTrue(none.getMessage().matches("job \\S+ \\('bystander'\\) refused by member \\S+: not signed with this"
                 + " cluster's key"), none.getMessage());
         assertFalse(wrong.isRetriable());

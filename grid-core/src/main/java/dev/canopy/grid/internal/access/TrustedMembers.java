@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.canopy.grid.JobId;
+import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.internal.trust.ClusterKey;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class TrustedMembers {
     static final long STRANGER_GRACE_MILLIS = 5_000;
     /** Random ids tried for one whose partition a trusted member owns; with a quarter of the partitions on strangers, 4^-64 misses. */
     static final int JOB_ID_TRIES = 64;
+    private static final String ANOTHER_KEY = "its engine has another key";
 
     /** Why a member's proof did not verify, when it was read, and whether there was one at all. */
     private record Refusal(String why, long readMillis, boolean proofMissing) {
@@ -111,7 +113,7 @@ public final class TrustedMembers {
             return "its engine has no key";
         }
         return key.verifies(proof, ClusterKey.Use.ENGINE, member.toString()) ? null
-                : "its engine has another key";
+                : ANOTHER_KEY;
     }
 
     // ----------------------------------------------------------------------------------- trust
@@ -208,6 +210,7 @@ public final class TrustedMembers {
      * it. When the partition table is not known yet (a client that just connected), any id, as
      * before: the owner found at the submit decides.
      *
+     * @throws JobRefusedException    when every owner met runs Canopy with another key than this one
      * @throws RetriableGridException when {@value #JOB_ID_TRIES} random ids all fall on members that
      *                                are not trusted, naming them and why
      */
@@ -230,6 +233,12 @@ public final class TrustedMembers {
         }
         if (untrusted.isEmpty()) {
             return JobId.newId();
+        }
+        if (key.isSet() && untrusted.values().stream().allMatch(why -> why.endsWith(ANOTHER_KEY))) {
+            // not a passing state of the cluster but this submitter's key: trying again cannot help
+            throw new JobRefusedException("job refused: the members " + untrusted + " hold another cluster key than"
+                    + " this submitter, so they would refuse its jobs as not signed with this cluster's key; give it"
+                    + " the cluster's key (clusterKeyFile or CANOPY_CLUSTER_KEY)");
         }
         throw new RetriableGridException("no member that runs Canopy" + (key.isSet() ? " with this cluster's key" : "")
                 + " owns the partition of any of " + JOB_ID_TRIES + " random job ids; their owners: " + untrusted
