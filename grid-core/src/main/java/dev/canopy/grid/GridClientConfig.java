@@ -42,8 +42,10 @@ public final class GridClientConfig {
             "Jars or class folders shipped with every job besides those found from its classes (for classes reached only by reflection).");
     private static final ConfigKey<String> CLUSTER_KEY_FILE = CommonKeys.clusterKeyFile(
             "File holding the cluster key that this client signs its jobs with; the members refuse a job not signed with theirs. Without it, CANOPY_CLUSTER_KEY is used, if set.");
-    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT, CLUSTER_KEY_FILE, SHIP_CODE,
-            CODE_PATHS);
+    private static final ConfigKey<List<String>> SERIAL_ALLOW = CommonKeys.serialAllow(
+            "Class-name prefixes this client lets Hazelcast Java-deserialize besides the JDK types, Canopy and Hazelcast it always allows: the classes of map keys and values it reads itself when they use Java serialization. Job results and task errors never need it.");
+    static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, MEMBERS, CONNECT_TIMEOUT, CLUSTER_KEY_FILE,
+            SERIAL_ALLOW, SHIP_CODE, CODE_PATHS);
 
     private final ConfigValues values;
     /** Kept out of {@link #values}, so no listing or {@code toString} can show it. */
@@ -165,6 +167,20 @@ public final class GridClientConfig {
     /** The key, read now (from its file when one is named). */
     ClusterKey resolveClusterKey() {
         return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);
+    }
+
+    /**
+     * Class-name prefixes ({@code "com.acme.model."}) that Hazelcast may Java-deserialize on this
+     * client besides Canopy's own allow-list; unmodifiable.
+     */
+    public List<String> serialAllow() {
+        return values.get(SERIAL_ALLOW);
+    }
+
+    public GridClientConfig serialAllow(List<String> serialAllow) {
+        values.set(SERIAL_ALLOW, List.copyOf(Objects.requireNonNull(serialAllow,
+                "serialAllow must not be null: pass an empty list for none")));
+        return this;
     }
 
     /** Whether jobs submitted from this client carry their code. */

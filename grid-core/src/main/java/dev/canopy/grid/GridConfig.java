@@ -91,6 +91,8 @@ public final class GridConfig {
             "First port of the HTTP status server; the next free one is used when it is taken; 0 picks any free port.");
     private static final ConfigKey<String> CLUSTER_KEY_FILE = CommonKeys.clusterKeyFile(
             "File holding the cluster key, the secret without which no member runs a job, decodes a value or accepts a result; without it (and without CANOPY_CLUSTER_KEY) the grid trusts whoever reaches its ports. Further lines are previous keys, accepted during a rotation.");
+    private static final ConfigKey<List<String>> SERIAL_ALLOW = CommonKeys.serialAllow(
+            "Class-name prefixes this node lets Hazelcast Java-deserialize besides the JDK types, Canopy and Hazelcast it always allows: the classes of your own map keys and values when they use Java serialization. Job results and task errors never need it.");
     private static final ConfigKey<Boolean> SHIP_CODE = CommonKeys.shipCode(
             "A job submitted from this node carries its code: the class-path entries (jars, class folders) holding its classes and what they reach, less the JDK, Canopy and its dependencies, stored in the grid once by content; false sends only the job, for grids whose nodes all have its classes.");
     private static final ConfigKey<List<String>> CODE_PATHS = CommonKeys.codePaths(
@@ -125,7 +127,7 @@ public final class GridConfig {
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
             MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
-            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, HTTP_READS_NEED_TOKEN, METRICS_ENABLED,
+            MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SERIAL_ALLOW, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, HTTP_READS_NEED_TOKEN, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
 
     private final ConfigValues values;
@@ -514,6 +516,22 @@ public final class GridConfig {
 
     public GridConfig clusterKeyFile(String clusterKeyFile) {
         values.set(CLUSTER_KEY_FILE, clusterKeyFile);
+        return this;
+    }
+
+    /**
+     * Class-name prefixes ({@code "com.acme.model."}) that Hazelcast may Java-deserialize on this
+     * node besides Canopy's own allow-list; unmodifiable. Applies to nodes Canopy starts
+     * ({@code GridNode.start}, {@code bin/grid node}); an attached node leaves its Hazelcast's
+     * serialization config as it is.
+     */
+    public List<String> serialAllow() {
+        return values.get(SERIAL_ALLOW);
+    }
+
+    public GridConfig serialAllow(List<String> serialAllow) {
+        values.set(SERIAL_ALLOW, List.copyOf(Objects.requireNonNull(serialAllow,
+                "serialAllow must not be null: pass an empty list for none")));
         return this;
     }
 

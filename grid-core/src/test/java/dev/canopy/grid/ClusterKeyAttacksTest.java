@@ -78,7 +78,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         String run = newRunId();
         JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
         awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
 
         // when
         IMap<String, Object> results = forger.getMap("canopy.results");
@@ -98,7 +98,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     void whenPlainClientSendsABombAsASpecThroughTheSubmitCall_thenItIsRefusedUnreadAndOtherJobsRun() throws Exception {
         // given
         startKeyedCluster(3);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
         String id = JobId.newId().toString();
         JobRecord record = forgedRecord(id, forger.getLocalEndpoint().getUuid());
 
@@ -123,7 +123,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     void whenPlainClientWritesAForgedJobRecordWithABombAsItsSpec_thenNoMemberReadsItAndAWarnIsLogged() {
         // given
         List<GridNode> nodes = startKeyedCluster(3);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
         String id = JobId.newId().toString();
         // a top driver no member has: the owner of the record's partition takes the job over, and so reads its spec
         JobRecord running = forgedRecord(id).started(UUID.randomUUID(), 120, System.currentTimeMillis())
@@ -145,7 +145,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     void whenSignedSpecIsChangedAfterSigning_thenItIsRefused() throws Exception {
         // given
         startKeyedCluster(2);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
         String id = JobId.newId().toString();
         byte[] signed = Signed.sign(ClusterKey.of(KEY, List.of(), "test"), ClusterKey.Use.SPEC, id,
                 Codec.serialize(Job.specOf(quickJob()), "test job"));
@@ -166,7 +166,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     void whenSignatureIsReplayedForAnotherJobIdOrResubmitted_thenItIsRefused_andForItsOwnIdTheJobRunsOnce() throws Exception {
         // given
         startKeyedCluster(2);
-        HazelcastInstance sender = cluster().plainClient();
+        HazelcastInstance sender = cluster().startStrangerClient();
         String signedFor = JobId.newId().toString();
         String replayedAs = JobId.newId().toString();
         byte[] signed = Signed.sign(ClusterKey.of(KEY, List.of(), "test"), ClusterKey.Use.SPEC, signedFor,
@@ -195,7 +195,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         GridClient wrongKey = cluster().startClient(GridClientConfig.defaults()
                 .clusterKey("another-key-0123456789-abcdefghijklmnopqrstuvwxyz"));
         // made by hand, so that no suite-wide test key (see TestCluster) is given to it
-        GridClient noKey = GridClient.over(cluster().plainClient(),
+        GridClient noKey = GridClient.over(cluster().startStrangerClient(),
                 GridClientConfig.defaults().clusterName(cluster().clusterName()));
 
         // when
@@ -219,7 +219,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         String run = newRunId();
         JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
         awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
         IMap<SubJobKey, SubJobRecord> subjobs = forger.getMap("canopy.subjobs");
         List<SubJobRecord> leaves = new ArrayList<>();
         awaitTrue("the tree's leaves to be written", () -> {
@@ -253,7 +253,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         String run = newRunId();
         JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
         awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
 
         // when
         Runnable cancel = (Runnable) construct("dev.canopy.grid.internal.access.CancelJob",
@@ -274,7 +274,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
     void whenPlainClientSendsABombAsAControlMessage_thenItIsRefusedUnreadAndJobsRun() {
         // given
         List<GridNode> nodes = startKeyedCluster(2);
-        HazelcastInstance forger = cluster().plainClient();
+        HazelcastInstance forger = cluster().startStrangerClient();
         UUID claimed = nodes.get(1).memberId();
 
         // when: the message claims to come from a member, whose key the forger lacks

@@ -28,10 +28,11 @@ class GridClientConfigTest {
         assertEquals("canopy", config.clusterName());
         assertEquals(List.of("127.0.0.1:5701"), config.members());
         assertEquals(Duration.ofSeconds(10), config.connectTimeout());
+        assertEquals(List.of(), config.serialAllow());
         assertTrue(config.shipCode());
         assertEquals(List.of(), config.codePaths());
         assertEquals("GridClientConfig{clusterName=canopy, members=[127.0.0.1:5701], connectTimeout=10s, "
-                + "clusterKeyFile=, shipCode=true, codePaths=[]}",
+                + "clusterKeyFile=, serialAllow=[], shipCode=true, codePaths=[]}",
                 config.toString());
     }
 
@@ -42,12 +43,14 @@ class GridClientConfigTest {
 
         // when
         GridClientConfig returned = config.clusterName("prod").members(List.of("a:5701", "b"))
-                .connectTimeout(Duration.ofMillis(1500)).clusterKeyFile("key.txt").shipCode(false).codePaths(List.of("lib/extra.jar"));
+                .connectTimeout(Duration.ofMillis(1500)).clusterKeyFile("key.txt").serialAllow(List.of("com.acme.model."))
+                .shipCode(false).codePaths(List.of("lib/extra.jar"));
 
         // then
         assertSame(config, returned);
         assertEquals(Map.of("clusterName", "prod", "members", List.of("a:5701", "b"),
-                "connectTimeout", Duration.ofMillis(1500), "clusterKeyFile", "key.txt", "shipCode", false, "codePaths", List.of("lib/extra.jar")),
+                "connectTimeout", Duration.ofMillis(1500), "clusterKeyFile", "key.txt",
+                "serialAllow", List.of("com.acme.model."), "shipCode", false, "codePaths", List.of("lib/extra.jar")),
                 config.asMap());
     }
 
@@ -63,12 +66,16 @@ class GridClientConfigTest {
                 () -> config.members(List.of()));
         IllegalArgumentException zeroTimeout = assertThrows(IllegalArgumentException.class,
                 () -> config.connectTimeout(Duration.ZERO));
+        IllegalArgumentException wildcard = assertThrows(IllegalArgumentException.class,
+                () -> config.serialAllow(List.of("com.acme.*")));
 
         // then
         assertEquals("clusterName must be a non-blank string but was \"\"", blankName.getMessage());
         assertEquals("members must be a non-empty list of \"host\" or \"host:port\" entries but was []",
                 noMembers.getMessage());
         assertEquals("connectTimeout must be a duration > 0 but was 0s", zeroTimeout.getMessage());
+        assertEquals("serialAllow must be a list of class-name prefixes: a package ending in a dot (\"com.acme.model.\")"
+                + " or a class name (\"com.acme.Order\"), no wildcards but was [\"com.acme.*\"]", wildcard.getMessage());
         assertEquals(GridClientConfig.defaults().asMap(), config.asMap());
     }
 
@@ -91,6 +98,8 @@ class GridClientConfigTest {
                 clusterName: prod
                 members: [10.0.0.1:5701, 10.0.0.2:5701]
                 connectTimeout: 30s
+                serialAllow:
+                  - com.acme.model.
                 """);
 
         // when
@@ -100,15 +109,16 @@ class GridClientConfigTest {
         assertEquals("prod", config.clusterName());
         assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), config.members());
         assertEquals(Duration.ofSeconds(30), config.connectTimeout());
+        assertEquals(List.of("com.acme.model."), config.serialAllow());
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "a node-only key  | client.yaml | fanOut: 4              | key 'fanOut' is unknown (value 4): known keys "
-                    + "are clusterName, members, connectTimeout, clusterKeyFile, shipCode, codePaths",
+                    + "are clusterName, members, connectTimeout, clusterKeyFile, serialAllow, shipCode, codePaths",
             "a misspelled key | client.yaml | connect_timeout: 5s    | key 'connect_timeout' is unknown (value \"5s\"): "
                     + "did you mean 'connectTimeout'? known keys are clusterName, members, connectTimeout, "
-                    + "clusterKeyFile, shipCode, codePaths",
+                    + "clusterKeyFile, serialAllow, shipCode, codePaths",
             "a wrong type     | client.yaml | connectTimeout: [1, 2] | key 'connectTimeout': value [1,2] is not "
                     + "allowed: must be a duration > 0, written as 500ms, 90s, 5m, 1h, 2d or ISO-8601 such as PT1H",
             "out of range     | client.yaml | connectTimeout: PT-5S  | key 'connectTimeout': value \"PT-5S\" is not "

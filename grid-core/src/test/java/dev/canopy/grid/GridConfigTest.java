@@ -56,6 +56,7 @@ class GridConfigTest {
         assertEquals(64 << 20, config.maxResultBytes());
         assertEquals(Duration.ofSeconds(10), config.cancelGrace());
         assertFalse(config.exitGuard());
+        assertEquals(List.of(), config.serialAllow());
         assertTrue(config.shipCode());
         assertEquals(List.of(), config.codePaths());
         assertEquals(Duration.ofHours(1), config.codeTtl());
@@ -77,7 +78,7 @@ class GridConfigTest {
                 .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
                 .maxResultBytes(4096).cancelGrace(Duration.ofSeconds(2)).exitGuard(true)
-                .clusterKeyFile("/etc/canopy/key").shipCode(false).codePaths(List.of("lib/extra.jar")).codeTtl(Duration.ofMinutes(30))
+                .clusterKeyFile("/etc/canopy/key").serialAllow(List.of("com.acme.model.", "com.acme.Order")).shipCode(false).codePaths(List.of("lib/extra.jar")).codeTtl(Duration.ofMinutes(30))
                 .httpEnabled(false).httpPort(0).httpHosts(List.of("grid.example.com", "[::1]")).httpReadsNeedToken(true)
                 .metricsEnabled(false).metricsJobNames(5).metricsJobExpiry(Duration.ofMinutes(1));
 
@@ -102,6 +103,12 @@ class GridConfigTest {
                 rejects(c -> c.metricsJobNames(-1), "metricsJobNames must be an integer from 0 to 10000 but was -1"),
                 rejects(c -> c.httpHosts(List.of("evil.example:8080")), "httpHosts must be a list of host names or "
                         + "addresses without ports (\"grid.example.com\", \"10.0.0.5\", \"[::1]\") but was [\"evil.example:8080\"]"),
+                rejects(c -> c.serialAllow(List.of("com.acme.*")), "serialAllow must be a list of class-name prefixes:"
+                        + " a package ending in a dot (\"com.acme.model.\") or a class name (\"com.acme.Order\"), no wildcards"
+                        + " but was [\"com.acme.*\"]"),
+                rejects(c -> c.serialAllow(List.of("")), "serialAllow must be a list of class-name prefixes:"
+                        + " a package ending in a dot (\"com.acme.model.\") or a class name (\"com.acme.Order\"), no wildcards"
+                        + " but was [\"\"]"),
                 rejects(c -> c.clusterName(" "), "clusterName must be a non-blank string but was \" \""),
                 rejects(c -> c.clusterName(null), "clusterName must be a non-blank string but was null"),
                 rejects(c -> c.bindAddress(""), "bindAddress must be a non-blank string but was \"\""),
@@ -165,7 +172,7 @@ class GridConfigTest {
         // then
         assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
-                "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "clusterKeyFile", "shipCode", "codePaths", "codeTtl",
+                "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "clusterKeyFile", "serialAllow", "shipCode", "codePaths", "codeTtl",
                 "httpEnabled", "httpPort", "httpHosts", "httpReadsNeedToken", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
                 List.copyOf(map.keySet()));
         assertEquals(16, map.get("fanOut"));
@@ -185,7 +192,7 @@ class GridConfigTest {
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
                 + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
                 + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, clusterKeyFile=, "
-                + "shipCode=true, codePaths=[], codeTtl=1h, "
+                + "serialAllow=[], shipCode=true, codePaths=[], codeTtl=1h, "
                 + "httpEnabled=true, "
                 + "httpPort=8080, httpHosts=[], httpReadsNeedToken=false, metricsEnabled=true, metricsJobNames=100, metricsJobExpiry=10m}",
                 text);
@@ -249,6 +256,7 @@ class GridConfigTest {
                 cancelGrace: 2s
                 exitGuard: true
                 clusterKeyFile: /etc/canopy/key
+                serialAllow: [com.acme.model., com.acme.Order]
                 shipCode: false
                 codePaths: [lib/extra.jar]
                 codeTtl: 30m
@@ -365,7 +373,7 @@ class GridConfigTest {
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
                         + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
                         + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
-                        + "cancelGrace, exitGuard, clusterKeyFile, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, httpReadsNeedToken, metricsEnabled, metricsJobNames, metricsJobExpiry"),
+                        + "cancelGrace, exitGuard, clusterKeyFile, serialAllow, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, httpReadsNeedToken, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
                         + "while parsing a flow sequence; expected ',' or ']', but got <stream end>"),
                 cannotUse("a repeated key", "fanOut: 4\nfanOut: 8\n",
@@ -456,7 +464,8 @@ class GridConfigTest {
                 "CANOPY_MEMBERS", "10.0.0.1, 10.0.0.2:6000",
                 "CANOPY_PORT_AUTO_INCREMENT", "FALSE",
                 "CANOPY_MAX_NO_HEARTBEAT", "PT3S",
-                "CANOPY_RESULT_TTL", "5m");
+                "CANOPY_RESULT_TTL", "5m",
+                "CANOPY_SERIAL_ALLOW", "com.acme.model.,com.acme.Order");
         Properties properties = new Properties();
         properties.setProperty("canopy.heartbeatInterval", "500ms");
         properties.setProperty("canopy.httpPort", "0");
@@ -470,6 +479,7 @@ class GridConfigTest {
         assertFalse(config.portAutoIncrement());
         assertEquals(Duration.ofSeconds(3), config.maxNoHeartbeat());
         assertEquals(Duration.ofMinutes(5), config.resultTtl());
+        assertEquals(List.of("com.acme.model.", "com.acme.Order"), config.serialAllow());
         assertEquals(Duration.ofMillis(500), config.heartbeatInterval());
         assertEquals(0, config.httpPort());
     }
@@ -527,7 +537,8 @@ class GridConfigTest {
                 Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
                 Map.entry("maxResultBytes", 4096), Map.entry("cancelGrace", Duration.ofSeconds(2)),
-                Map.entry("exitGuard", true), Map.entry("clusterKeyFile", "/etc/canopy/key"), Map.entry("shipCode", false),
+                Map.entry("exitGuard", true), Map.entry("clusterKeyFile", "/etc/canopy/key"),
+                Map.entry("serialAllow", List.of("com.acme.model.", "com.acme.Order")), Map.entry("shipCode", false),
                 Map.entry("codePaths", List.of("lib/extra.jar")), Map.entry("codeTtl", Duration.ofMinutes(30)),
                 Map.entry("httpEnabled", false), Map.entry("httpPort", 0),
                 Map.entry("httpHosts", List.of("grid.example.com", "[::1]")), Map.entry("httpReadsNeedToken", true),

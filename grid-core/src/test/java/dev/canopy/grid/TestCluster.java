@@ -9,6 +9,7 @@ import com.hazelcast.partition.Partition;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
 import dev.canopy.grid.internal.access.AsyncCallbacks;
 import dev.canopy.grid.internal.access.ClientBootstrap;
+import dev.canopy.grid.internal.trust.SerialFilter;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,6 +54,9 @@ public final class TestCluster implements AutoCloseable {
     private final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     private final List<GridClient> clients = new CopyOnWriteArrayList<>();
 
+    /** Members stand for nodes Canopy starts: they get its serialization filter, as {@code NodeBootstrap} gives it. */
+    private final boolean asStartedNodes;
+
     /** True while this cluster holds Canopy's async-callback pool (see {@link #TestCluster(String, boolean)}). */
     private boolean tunesAsyncCallbacks;
 
@@ -71,6 +75,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public TestCluster(String namePrefix, boolean asStartedNodes) {
         this.clusterName = namePrefix + "-" + UUID.randomUUID();
+        this.asStartedNodes = asStartedNodes;
         if (asStartedNodes) {
             AsyncCallbacks.acquire();
             tunesAsyncCallbacks = true;
@@ -93,13 +98,17 @@ public final class TestCluster implements AutoCloseable {
     /**
      * A fresh Hazelcast configuration for one more member: this cluster's name, multicast off and
      * TCP/IP join on 127.0.0.1 (the mock network ignores the join settings; they keep a member off
-     * the real network should a factory ever use it).
+     * the real network should a factory ever use it); for members that stand for nodes Canopy
+     * starts, its Java serialization filter, so every test runs with what such a node refuses.
      */
     public Config memberConfig() {
         Config config = new Config().setClusterName(clusterName);
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        if (asStartedNodes) {
+            config.getSerializationConfig().setJavaSerializationFilterConfig(SerialFilter.hazelcastFilter(List.of()));
+        }
         return config;
     }
 
@@ -159,12 +168,11 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * A plain Hazelcast client of this cluster, with no Canopy on top: what anyone who knows the
-     * cluster's name can connect. Shut down by {@link #close()} with the factory's instances.
+     * A plain Hazelcast client of this cluster: no Canopy, no key and no serialization filter, a
+     * stranger who knows only the cluster name. Terminated with the cluster.
      */
-    public HazelcastInstance plainClient() {
-        ClientConfig client = new ClientConfig().setClusterName(clusterName);
-        return factory.newHazelcastClient(client);
+    public HazelcastInstance startStrangerClient() {
+        return factory.newHazelcastClient(new ClientConfig().setClusterName(clusterName));
     }
 
     /** This cluster's name, which {@link #startClient} clients connect to. */

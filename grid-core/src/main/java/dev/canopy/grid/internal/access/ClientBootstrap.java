@@ -2,6 +2,7 @@ package dev.canopy.grid.internal.access;
 
 import com.hazelcast.client.config.ClientConfig;
 import dev.canopy.grid.GridClientConfig;
+import dev.canopy.grid.internal.trust.SerialFilter;
 
 
 /** Turns a {@link GridClientConfig} into a Hazelcast client config, and starts jobs from a client. */
@@ -10,6 +11,7 @@ public final class ClientBootstrap {
     private ClientBootstrap() {
     }
 
+    /** A client config: the configured members, and Hazelcast's Java serialization filter on ({@link SerialFilter}, plus {@code serialAllow}). */
     public static ClientConfig clientConfig(GridClientConfig grid) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(grid.clusterName());
@@ -17,6 +19,7 @@ public final class ClientBootstrap {
         config.getNetworkConfig().setAddresses(grid.members());
         config.getConnectionStrategyConfig().getConnectionRetryConfig()
                 .setClusterConnectTimeoutMillis(grid.connectTimeout().toMillis());
+        config.getSerializationConfig().setJavaSerializationFilterConfig(SerialFilter.hazelcastFilter(grid.serialAllow()));
         return config;
     }
 

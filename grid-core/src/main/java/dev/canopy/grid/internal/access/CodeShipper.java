@@ -6,7 +6,6 @@ import dev.canopy.grid.internal.code.CodeStore;
 import dev.canopy.grid.internal.code.ShippedCode;
 import dev.canopy.grid.internal.code.ShippedSpec;
 import dev.canopy.grid.internal.spec.Codec;
-import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,23 +71,8 @@ final class CodeShipper {
         return uploaded.get();
     }
 
-    /** The loader of the job's own classes: the task's, else the reducer's, else this thread's. */
+    /** The loader of the job's own classes ({@link JobSpec#loader}). */
     static ClassLoader loaderOf(JobSpec<?, ?> spec) {
-        JobSource<?> source = spec.source();
-        Object task = spec.reducer();
-        if (source instanceof JobSource.IndexRange<?> r) {
-            task = r.task();
-        } else if (source instanceof JobSource.LongRange r) {
-            task = r.task();
-        } else if (source instanceof JobSource.TaskList<?> l && !l.tasks().isEmpty()) {
-            task = l.tasks().get(0);
-        } else if (source instanceof JobSource.EntrySource<?> e) {
-            task = e.task();
-        }
-        ClassLoader loader = task.getClass().getClassLoader();
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        return loader != null ? loader : CodeShipper.class.getClassLoader();
+        return spec.loader();
     }
 }

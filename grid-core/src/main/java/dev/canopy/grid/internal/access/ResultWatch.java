@@ -169,6 +169,8 @@ public final class ResultWatch {
             future.complete(Codec.deserialize(value.bytes(), future.loader));
         } catch (Codec.ClassMissing e) {
             future.completeExceptionally(Failures.resultUnreadable(id, e.className()));
+        } catch (Codec.Refused e) {
+            future.completeExceptionally(Failures.jobFailed(id, null, "its result could not be decoded: " + e.getMessage(), null));
         } catch (RuntimeException e) {
             future.completeExceptionally(Failures.jobFailed(id, null, "its result cannot be read here", e));
         }

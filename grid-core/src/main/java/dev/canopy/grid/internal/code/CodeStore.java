@@ -228,9 +228,9 @@ public final class CodeStore {
         }
         String hash = HexFormat.of().formatHex(digest.digest());
         if (total != entry.size() || !hash.equals(entry.sha256())) {
-            throw new CodeUnavailableException(describe(entry) + " read from the grid is corrupt: its " + total
-                    + " bytes have SHA-256 " + hash + "; remove the entry's record from " + GridMaps.CODE_ENTRIES
-                    + " and submit again, which uploads it again");
+            throw new CodeUnavailableException(describe(entry) + " read from the grid does not match its hash: its "
+                    + total + " bytes have SHA-256 " + hash + " (altered or damaged in the grid); remove the entry's"
+                    + " record from " + GridMaps.CODE_ENTRIES + " and submit again, which uploads it again");
         }
     }
 

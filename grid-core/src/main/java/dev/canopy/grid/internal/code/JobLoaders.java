@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.code;
 
+import dev.canopy.grid.internal.store.GridMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,6 +269,8 @@ public final class JobLoaders implements AutoCloseable {
         byte[] bytes;
         try {
             bytes = fetch.apply(entry);
+        } catch (CodeUnavailableException e) {
+            throw new CodeLoadException(e.getMessage(), entry, e);   // it names the entry and what is wrong
         } catch (RuntimeException e) {
             throw new CodeLoadException("could not fetch " + describe(entry) + " from the grid: " + e.getMessage(),
                     entry, e);
@@ -278,9 +281,10 @@ public final class JobLoaders implements AutoCloseable {
         }
         String actual = sha256(bytes);
         if (!actual.equals(entry.sha256()) || bytes.length != entry.size()) {
-            throw new CodeLoadException(describe(entry) + " read from the grid has SHA-256 " + actual + " and "
-                    + bytes.length + " bytes instead of " + entry.size() + ": the grid's copy is corrupt;"
-                    + " submit the job again to upload it", entry, null);
+            throw new CodeLoadException(describe(entry) + " read from the grid does not match its hash: it has SHA-256 "
+                    + actual + " and " + bytes.length + " bytes instead of " + entry.size() + " (altered or damaged in"
+                    + " the grid); remove the entry's record from " + GridMaps.CODE_ENTRIES + " and submit again,"
+                    + " which uploads it again", entry, null);
         }
         write(jar, bytes, entry);
         return jar;

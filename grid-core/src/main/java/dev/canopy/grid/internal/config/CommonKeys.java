@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.config;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static dev.canopy.grid.internal.config.ConfigType.STRING;
 import static dev.canopy.grid.internal.config.ConfigType.STRING_LIST;
@@ -13,6 +14,10 @@ import static dev.canopy.grid.internal.config.Validator.nonBlank;
  * configuration still says in its own words what the key means to it.
  */
 public final class CommonKeys {
+
+    /** A class name or a prefix of one: dotted Java identifiers, perhaps ending in a dot (a package and everything under it). */
+    private static final Pattern CLASS_PREFIX = Pattern.compile(
+            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*\\.?");
 
     private CommonKeys() {
     }
@@ -41,5 +46,13 @@ public final class CommonKeys {
     public static ConfigKey<String> clusterKeyFile(String doc) {
         return ConfigKey.of("clusterKeyFile", STRING, "", new Validator<>("a path of a file holding the key, or empty",
                 v -> true), doc);
+    }
+
+    /** {@code serialAllow}: class-name prefixes, possibly none; no wildcards, no blanks. */
+    public static ConfigKey<List<String>> serialAllow(String doc) {
+        return ConfigKey.of("serialAllow", STRING_LIST, List.of(), new Validator<>(
+                "a list of class-name prefixes: a package ending in a dot (\"com.acme.model.\") or a class name"
+                        + " (\"com.acme.Order\"), no wildcards",
+                v -> v.stream().allMatch(p -> p != null && CLASS_PREFIX.matcher(p).matches())), doc);
     }
 }

@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.engine;
 
 import dev.canopy.grid.internal.placement.Splitter;
+import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.store.AttemptId;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
@@ -352,6 +353,10 @@ final class DriverRun {
             outcome = state.combine(job.spec.reducer(), job::fromGrid);
         } catch (DriverState.ReducerFailed e) {
             shared.verdicts().reducerFailed(job, e.getCause());
+            return;
+        } catch (Codec.Refused e) {
+            shared.verdicts().jobFailed(job.jobId, job.spec.name(), "a partial result sent to the driver of sub-job "
+                    + self.path() + " could not be decoded: " + e.getMessage(), null);
             return;
         } catch (RuntimeException e) {
             shared.verdicts().jobFailed(job.jobId, job.spec.name(), "the driver of sub-job " + self.path()

@@ -67,35 +67,44 @@ final class LocalJob {
     }
 
     /**
-     * {@code value} as it may enter the grid: as bytes ({@link UserValue}) when it may be of the job's
-     * own classes, which members without them could not read; as it is otherwise (the job's classes
-     * are the node's, or the value is a boxed primitive or a string).
+     * {@code value} as it may enter the grid: as bytes ({@link UserValue}) that Canopy decodes itself,
+     * with the job's loader and within its bounds ({@link Codec#deserialize}), unless it is a boxed
+     * primitive or a string, which every member reads. So a value of the job's own classes needs no
+     * member to have them, and none needs Hazelcast to Java-deserialize a user's class (which its
+     * serialization filter would refuse).
      */
     Object toGrid(Object value) {
-        if (loader() == null || UserValue.isScalar(value) || value instanceof String) {
+        if (UserValue.isScalar(value) || value instanceof String) {
             return value;
         }
         return new UserValue(Codec.serialize(value, "a partial result of job '" + spec.name() + "'"));
     }
 
-    /** A value read from the grid, as the job's code sees it. */
+    /**
+     * A value read from the grid, as the job's code sees it.
+     *
+     * @throws Codec.Refused when the value is past Canopy's decoding bounds
+     */
     Object fromGrid(Object value) {
-        return value instanceof UserValue u ? Codec.deserialize(u.bytes(), code.loader()) : value;
+        return value instanceof UserValue u ? Codec.deserialize(u.bytes(), valueLoader()) : value;
+    }
+
+    /** The loader of the job's values: its shipped code's, else the one that loaded its task ({@link JobSpec#loader}). */
+    private ClassLoader valueLoader() {
+        return code != null ? code.loader() : spec.loader();
     }
 
     /**
-     * A task's error as it may enter the grid: one whose class (or a cause's) is the job's own is
-     * sent as a {@link RemoteTaskException} keeping its class name, message and stack, as members
-     * without the job's classes could not read it.
+     * A task's error as it may enter the grid ({@link Errors#portable}): one whose class (or a
+     * cause's) is the job's own is sent whole as {@link RemoteTaskException}s keeping class names,
+     * messages and stacks, as members without the job's classes could not read it, whatever its name.
      */
     Throwable portableError(Throwable error) {
         ClassLoader loader = loader();
         if (loader != null) {
             for (Throwable t = error; t != null; t = t.getCause()) {
                 if (t.getClass().getClassLoader() == loader) {
-                    RemoteTaskException copy = new RemoteTaskException(error.getClass().getName(), error.getMessage());
-                    copy.setStackTrace(error.getStackTrace());
-                    return copy;
+                    return Errors.remote(error);
                 }
             }
         }

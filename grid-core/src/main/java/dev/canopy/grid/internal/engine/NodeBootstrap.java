@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.engine;
 
 import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.trust.SerialFilter;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -16,7 +17,10 @@ public final class NodeBootstrap {
     private NodeBootstrap() {
     }
 
-    /** A member config: TCP/IP join on the configured members, no multicast, Canopy's structures. */
+    /**
+     * A member config: TCP/IP join on the configured members, no multicast, Canopy's structures, and
+     * Hazelcast's Java serialization filter on ({@link SerialFilter}, plus {@code serialAllow}).
+     */
     public static Config memberConfig(GridConfig grid) {
         grid.validate();
         Config config = new Config();
@@ -34,6 +38,7 @@ public final class NodeBootstrap {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(grid.members());
         GridMaps.configure(config, grid.backupCount());
+        config.getSerializationConfig().setJavaSerializationFilterConfig(SerialFilter.hazelcastFilter(grid.serialAllow()));
         return config;
     }
 

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -101,19 +102,37 @@ public final class Codec {
     }
 
     /**
-     * Reads what {@link #serialize} wrote, resolving classes with {@code loader}.
+     * Reads what {@link #serialize} wrote, resolving classes with {@code loader}, within
+     * {@link DecodeBounds}: a job's spec, or a value of a job (a result, a partial).
      *
+     * @throws Refused naming the bound the bytes passed (depth, objects, array length, bytes)
      * @throws IllegalStateException naming the first class that could not be found, whatever error
      *         that caused later (a lambda whose capturing class is missing surfaces as a
      *         ClassCastException of a SerializedLambda, which names nothing the user wrote)
      * @throws UncheckedIOException when the bytes are not a serialized object
      */
     public static Object deserialize(byte[] bytes, ClassLoader loader) {
+        String tooLarge = DecodeBounds.refuseSize(bytes.length);
+        if (tooLarge != null) {
+            throw new Refused(tooLarge, null);
+        }
+        DecodeBounds bounds = new DecodeBounds(bytes.length);
         LoaderObjectInputStream in = null;
         try {
-            in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader);
-            return in.readObject();
+            in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader, bounds);
+            Object value = in.readObject();
+            if (bounds.refusal() != null) {
+                // a class's own readObject caught the filter's exception and read on
+                throw new Refused(bounds.refusal(), null);
+            }
+            return value;
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            if (e instanceof Refused refused) {
+                throw refused;
+            }
+            if (bounds.refusal() != null) {
+                throw new Refused(bounds.refusal(), e);
+            }
             String missing = in == null ? null : in.firstMissing;
             if (missing == null && e instanceof ClassNotFoundException) {
                 missing = e.getMessage();
@@ -133,6 +152,17 @@ public final class Codec {
                     // reading from a byte array: nothing to release
                 }
             }
+        }
+    }
+
+    /**
+     * Bytes past one of {@link DecodeBounds}: the message names the bound and by how much, e.g.
+     * "depth 21 exceeds the bound 20 (a value nested that deep is refused as a possible
+     * deserialization bomb)"; callers say what the bytes were.
+     */
+    public static final class Refused extends IllegalStateException {
+        Refused(String why, Throwable cause) {
+            super(why, cause);
         }
     }
 
@@ -167,9 +197,12 @@ public final class Codec {
         /** The first class that could not be resolved, or null. */
         String firstMissing;
 
-        LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
+        LoaderObjectInputStream(InputStream in, ClassLoader loader, ObjectInputFilter bounds) throws IOException {
             super(in);
             this.loader = loader;
+            // merged with a JVM-wide filter (jdk.serialFilter), which would otherwise be replaced
+            ObjectInputFilter jvmWide = getObjectInputFilter();
+            setObjectInputFilter(jvmWide == null ? bounds : ObjectInputFilter.merge(bounds, jvmWide));
         }
 
         @Override

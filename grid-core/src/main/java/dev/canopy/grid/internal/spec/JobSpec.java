@@ -19,6 +19,28 @@ public record JobSpec<T, R>(JobSource<T> source, Reducer<T, R> reducer, Settings
         return settings.name();
     }
 
+    /**
+     * The loader of the job's own classes: its task's, else its reducer's, else this thread's
+     * context loader. A job's values (results, partials) of its own classes are read with it.
+     */
+    public ClassLoader loader() {
+        Object task = reducer;
+        if (source instanceof JobSource.IndexRange<?> r) {
+            task = r.task();
+        } else if (source instanceof JobSource.LongRange r) {
+            task = r.task();
+        } else if (source instanceof JobSource.TaskList<?> l && !l.tasks().isEmpty()) {
+            task = l.tasks().get(0);
+        } else if (source instanceof JobSource.EntrySource<?> e) {
+            task = e.task();
+        }
+        ClassLoader loader = task.getClass().getClassLoader();
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
+        return loader != null ? loader : JobSpec.class.getClassLoader();
+    }
+
     /** Tasks in the job when known before it starts; -1 for a job over a whole map. */
     public long knownSize() {
         return source.knownSize();

@@ -155,9 +155,10 @@ class CodeStoreTest extends GridTestSupport {
         CodeUnavailableException e = assertThrows(CodeUnavailableException.class, () -> store.read(jar.entry()));
 
         // then
-        assertEquals("code entry 'app.jar' (SHA-256 " + sha + ") read from the grid is corrupt: its " + 3 * MiB / 2
-                + " bytes have SHA-256 " + sha256(corruptJar) + "; remove the entry's record from canopy.code.entries"
-                + " and submit again, which uploads it again", e.getMessage());
+        assertEquals("code entry 'app.jar' (SHA-256 " + sha + ") read from the grid does not match its hash: its "
+                + 3 * MiB / 2 + " bytes have SHA-256 " + sha256(corruptJar) + " (altered or damaged in the grid);"
+                + " remove the entry's record from canopy.code.entries and submit again, which uploads it again",
+                e.getMessage());
     }
 
     @Test

@@ -198,9 +198,10 @@ class JobLoadersTest {
         CodeLoadException e = assertThrows(CodeLoadException.class, () -> loaders.loaderFor(codeSet(entry)));
 
         // then
-        assertEquals("code entry 'answer-1.jar' (SHA-256 " + entry.sha256() + ") read from the grid has SHA-256 "
-                + JobLoaders.sha256(corrupt) + " and " + corrupt.length + " bytes instead of " + entry.size()
-                + ": the grid's copy is corrupt; submit the job again to upload it", e.getMessage());
+        assertEquals("code entry 'answer-1.jar' (SHA-256 " + entry.sha256() + ") read from the grid does not match"
+                + " its hash: it has SHA-256 " + JobLoaders.sha256(corrupt) + " and " + corrupt.length + " bytes instead"
+                + " of " + entry.size() + " (altered or damaged in the grid); remove the entry's record from"
+                + " canopy.code.entries and submit again, which uploads it again", e.getMessage());
         assertEquals(List.of(), filesIn(temp.resolve("cache")));
     }
 

@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.spec.Slice;
 import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobKey;
@@ -13,6 +14,7 @@ import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.internal.store.AttemptId;
 import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Piece.Partial;
+import dev.canopy.grid.internal.store.UserValue;
 import dev.canopy.grid.recovery.ExactlyOnce;
 import dev.canopy.grid.recovery.RecoveryTestSupport;
 import dev.canopy.grid.recovery.Tally;
@@ -136,7 +138,9 @@ class StaleReportRecoveryTest extends RecoveryTestSupport {
         assertTrue(done.attempt() >= moved.attempt(), "attempt that committed the leaf: " + done.attempt());
         assertNotEquals(first, done.assignee(), "member that committed the leaf");
         Partial partial = assertInstanceOf(Partial.class, done.outcome().get(0));
-        Tally leafTally = assertInstanceOf(Tally.class, partial.value());
+        // a job's values are committed as bytes Canopy decodes itself (UserValue), whatever their class
+        UserValue committed = assertInstanceOf(UserValue.class, partial.value());
+        Tally leafTally = assertInstanceOf(Tally.class, Codec.deserialize(committed.bytes(), Tally.class.getClassLoader()));
         assertEquals(leaf.slice().size(), leafTally.count(), "tasks in the leaf's committed outcome");
         assertEquals(0, leafTally.ranOn(first), "runs of the old attempt counted in the leaf's outcome: "
                 + leafTally.perMember());
