@@ -275,11 +275,12 @@ class StrangersTest extends GridTestSupport {
         RuntimeException e = assertThrows(RuntimeException.class, () -> client.submit(tasksByMember()));
 
         // then
-        RetriableGridException refused = assertInstanceOf(RetriableGridException.class, e);
+        JobRefusedException refused = assertInstanceOf(JobRefusedException.class, e);
         Address address = nodes.get(0).hazelcast().getCluster().getLocalMember().getAddress();
-        assertEquals("no member that runs Canopy with this cluster's key owns the partition of any of 64 random job"
-                + " ids; their owners: {" + nodes.get(0).memberId() + "=" + address.getHost() + ":" + address.getPort()
-                + ", its engine has another key}. Start a GridNode with this cluster's key, or check this one's"
-                + " (clusterKeyFile or CANOPY_CLUSTER_KEY), then submit again", refused.getMessage());
+        assertEquals("job refused: the members {" + nodes.get(0).memberId() + "=" + address.getHost() + ":"
+                + address.getPort() + ", its engine has another key} hold another cluster key than this submitter,"
+                + " so they would refuse its jobs as not signed with this cluster's key; give it the cluster's key"
+                + " (clusterKeyFile or CANOPY_CLUSTER_KEY)", refused.getMessage());
+        assertFalse(refused.isRetriable(), "another key is no passing state: trying again cannot help");
     }
 }
