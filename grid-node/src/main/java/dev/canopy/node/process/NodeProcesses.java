@@ -47,10 +47,14 @@ public final class NodeProcesses implements AutoCloseable {
     private static final Duration SAFE_TIMEOUT = Duration.ofSeconds(60);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The classes of Canopy's own tools, which the nodes started here accept from them. */
+    static final String TOOL_PREFIX = "dev.canopy.node.";
+
     /**
      * How every node is started: the directory its files go to, its {@code -Xmx}, and settings added
      * to its configuration file ({@code workerThreads: 2}, ...) over the node defaults.
      */
+
     public record Setup(Path dir, String maxHeap, Map<String, String> settings) {
         public Setup {
             Objects.requireNonNull(dir, "dir");
@@ -150,6 +154,11 @@ public final class NodeProcesses implements AutoCloseable {
                     .append("portAutoIncrement: false\n")
                     .append("httpPort: 0\n")
                     .append("members: [").append(String.join(", ", members)).append("]\n");
+            if (!setup.settings().containsKey("serialAllow")) {
+                // the probes these tools send their nodes (ClusterSafe, the bench's raw executor work) are
+                // classes of this module, which the nodes' serialization filter refuses unless allowed
+                yaml.append("serialAllow: [").append(TOOL_PREFIX).append("]\n");
+            }
             setup.settings().forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
             Files.writeString(config, yaml);
         }
