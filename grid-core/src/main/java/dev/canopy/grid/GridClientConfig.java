@@ -5,7 +5,7 @@ import dev.canopy.grid.internal.config.ConfigDef;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigValues;
 import dev.canopy.grid.internal.trust.ClusterKey;
-import dev.canopy.grid.internal.trust.KeySources;
+import dev.canopy.grid.internal.trust.KeySecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +49,7 @@ public final class GridClientConfig {
 
     private final ConfigValues values;
     /** Kept out of {@link #values}, so no listing or {@code toString} can show it. */
-    private String clusterKey;
-    private String clusterKeyFromEnv;
+    private KeySecrets secrets = KeySecrets.NONE;
 
     private GridClientConfig(ConfigValues values) {
         this.values = values;
@@ -83,16 +82,14 @@ public final class GridClientConfig {
      */
     public GridClientConfig withOverrides(Map<String, String> env, Properties systemProperties) {
         GridClientConfig copy = new GridClientConfig(values.withOverrides(env, systemProperties));
-        copy.clusterKey = clusterKey;
-        copy.clusterKeyFromEnv = env.getOrDefault(KeySources.ENV_VAR, clusterKeyFromEnv);
+        copy.secrets = secrets.withEnvironment(env);
         return copy;
     }
 
     /** An independent copy: setting one does not change the other. */
     public GridClientConfig copy() {
         GridClientConfig copy = new GridClientConfig(values.copy());
-        copy.clusterKey = clusterKey;
-        copy.clusterKeyFromEnv = clusterKeyFromEnv;
+        copy.secrets = secrets;
         return copy;
     }
 
@@ -152,21 +149,18 @@ public final class GridClientConfig {
      * @throws IllegalArgumentException when it is shorter than 32 characters
      */
     public GridClientConfig clusterKey(String secret) {
-        Objects.requireNonNull(secret, "clusterKey must not be null: pass the cluster's secret");
-        ClusterKey.of(secret, List.of(), "the configuration set in code");
-        this.clusterKey = secret;
+        secrets = secrets.withKeyInCode(secret);
         return this;
     }
 
     /** Whether a cluster key is set, in code, by {@code clusterKeyFile} or by {@code CANOPY_CLUSTER_KEY}. */
     public boolean hasClusterKey() {
-        return clusterKey != null || !clusterKeyFile().isBlank()
-                || (clusterKeyFromEnv != null && !clusterKeyFromEnv.isBlank());
+        return secrets.isSet(clusterKeyFile());
     }
 
     /** The key, read now (from its file when one is named). */
     ClusterKey resolveClusterKey() {
-        return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);
+        return secrets.resolve(clusterKeyFile());
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.canopy.grid.internal.config.ConfigDef;
 import dev.canopy.grid.internal.config.ConfigKey;
 import dev.canopy.grid.internal.config.ConfigValues;
 import dev.canopy.grid.internal.trust.ClusterKey;
-import dev.canopy.grid.internal.trust.KeySources;
+import dev.canopy.grid.internal.trust.KeySecrets;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -134,17 +134,15 @@ public final class GridConfig {
 
     private MeterRegistry meterRegistry;
     /** Kept out of {@link #values}, so no listing, {@code toString} or status page can show it. */
-    private String clusterKey;
-    private String clusterKeyFromEnv;
+    private KeySecrets secrets = KeySecrets.NONE;
 
     private GridConfig(ConfigValues values, MeterRegistry meterRegistry) {
         this.values = values;
         this.meterRegistry = meterRegistry;
     }
 
-    private GridConfig withKeys(String inCode, String fromEnv) {
-        this.clusterKey = inCode;
-        this.clusterKeyFromEnv = fromEnv;
+    private GridConfig withSecrets(KeySecrets keySecrets) {
+        this.secrets = keySecrets;
         return this;
     }
 
@@ -155,16 +153,13 @@ public final class GridConfig {
      * @throws IllegalArgumentException when it is shorter than 32 characters
      */
     public GridConfig clusterKey(String secret) {
-        Objects.requireNonNull(secret, "clusterKey must not be null: pass the cluster's secret");
-        ClusterKey.of(secret, List.of(), "the configuration set in code");
-        this.clusterKey = secret;
+        secrets = secrets.withKeyInCode(secret);
         return this;
     }
 
     /** Whether a cluster key is set, in code, by {@code clusterKeyFile} or by {@code CANOPY_CLUSTER_KEY}. */
     public boolean hasClusterKey() {
-        return clusterKey != null || !clusterKeyFile().isBlank()
-                || (clusterKeyFromEnv != null && !clusterKeyFromEnv.isBlank());
+        return secrets.isSet(clusterKeyFile());
     }
 
     /**
@@ -186,7 +181,7 @@ public final class GridConfig {
 
     /** The key, read now (from its file when one is named). */
     ClusterKey resolveClusterKey() {
-        return KeySources.resolve(clusterKey, clusterKeyFile(), clusterKeyFromEnv);
+        return secrets.resolve(clusterKeyFile());
     }
 
     /**
@@ -236,13 +231,13 @@ public final class GridConfig {
      * @throws GridConfigException naming the variable or property, the key and the value when a value is not allowed
      */
     public GridConfig withOverrides(Map<String, String> env, Properties systemProperties) {
-        String fromEnv = env.getOrDefault(KeySources.ENV_VAR, clusterKeyFromEnv);
-        return new GridConfig(values.withOverrides(env, systemProperties), meterRegistry).withKeys(clusterKey, fromEnv);
+        return new GridConfig(values.withOverrides(env, systemProperties), meterRegistry)
+                .withSecrets(secrets.withEnvironment(env));
     }
 
     /** An independent copy: setting one does not change the other. */
     public GridConfig copy() {
-        return new GridConfig(values.copy(), meterRegistry).withKeys(clusterKey, clusterKeyFromEnv);
+        return new GridConfig(values.copy(), meterRegistry).withSecrets(secrets);
     }
 
     /**

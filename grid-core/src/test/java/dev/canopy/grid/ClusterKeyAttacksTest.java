@@ -18,10 +18,8 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -320,25 +318,11 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         }
     }
 
-    /** The classic deserialization bomb: 100 levels of pairs of nested sets, whose hashing never ends. */
+    /** The classic deserialization bomb ({@link Bombs#nestedSets}), as a stranger would send it: 3-4 KB. */
     static byte[] nestedSetBomb() {
-        Set<Object> root = new HashSet<>();
-        Set<Object> s1 = root;
-        Set<Object> s2 = new HashSet<>();
-        for (int i = 0; i < 100; i++) {
-            Set<Object> t1 = new HashSet<>();
-            Set<Object> t2 = new HashSet<>();
-            t1.add("foo");
-            s1.add(t1);
-            s1.add(t2);
-            s2.add(t1);
-            s2.add(t2);
-            s1 = t1;
-            s2 = t2;
-        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(root);
+            out.writeObject(Bombs.nestedSets(100));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
