@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +59,7 @@ public final class ResultWatch {
     private final ScheduledExecutorService timer;
     private final Map<String, List<JobFuture<Object>>> waiting = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
+    private volatile Predicate<String> holds = id -> true;
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
     /** The cluster's members when each job was first awaited: the set Hazelcast hands out (a member shares its own). */
     private final Map<String, Set<Member>> membersAtStart = new ConcurrentHashMap<>();
@@ -109,6 +111,16 @@ public final class ResultWatch {
     /** Calls {@code listener} with the id of every job whose result appears. */
     public void onJobEnded(Consumer<String> listener) {
         endListeners.add(listener);
+    }
+
+    /**
+     * With a key, the end of a job nobody here waits for is read and verified only when
+     * {@code holds} says this member takes part in the job: verifying means decoding the result on
+     * every member, for every job. A member that holds nothing of a job loses nothing by not hearing
+     * of its end (its watchdog finds ended jobs it holds, verified, in any case).
+     */
+    public void onlyFor(Predicate<String> holds) {
+        this.holds = holds;
     }
 
     /** A future completed by the job's result event (or the poll that backs it up); for a job just submitted. */
@@ -277,6 +289,9 @@ public final class ResultWatch {
         private void resultAppeared(EntryEvent<String, JobOutcome> event) {
             String id = event.getKey();
             boolean awaited = waiting.containsKey(id);
+            if (!awaited && key.isSet() && !holds.test(id)) {
+                return;
+            }
             // with a key even an end nobody here awaits is read: engines stop a job's work on it
             if ((awaited || key.isSet()) && !isTrue(id, event.getValue())) {
                 return;

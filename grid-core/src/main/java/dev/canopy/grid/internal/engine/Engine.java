@@ -139,6 +139,7 @@ public final class Engine implements MemberEngine {
             throw e;
         }
         access.watch().onJobEnded(jobs::ended);
+        access.watch().onlyFor(jobId -> jobs.get(jobId) != null);
         membershipRegistration = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {

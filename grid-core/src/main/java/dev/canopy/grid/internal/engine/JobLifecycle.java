@@ -102,10 +102,11 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
             if (!shared.key().isSet()) {
                 return false;
             }
-            JobRecord existing = shared.maps().jobs.get(submitted.id());
-            if (existing == null && !shared.maps().results.containsKey(submitted.id())) {
+            // one local read in the common case: a job's record outlives it as long as its result does
+            if (!shared.maps().jobs.containsKey(submitted.id())) {
                 return false;
             }
+            JobRecord existing = shared.maps().jobs.get(submitted.id());
             if (existing != null && existing.submittedMillis() == submitted.submittedMillis()
                     && Objects.equals(existing.submitter(), submitted.submitter())) {
                 return true;
