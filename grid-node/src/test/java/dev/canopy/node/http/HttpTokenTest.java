@@ -7,17 +7,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The bearer token of a node with a cluster key: cancelling needs it, reads need it with
@@ -204,21 +199,5 @@ class HttpTokenTest extends StatusServerTestSupport {
             request.header("Authorization", authorization);
         }
         return send(request);
-    }
-
-    private static void assertEndsCancelled(JobHandle<Long> job) {
-        try {
-            Long value = job.result().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            fail("expected a cancellation but the job completed with " + value);
-        } catch (CancellationException expected) {
-            // the job was cancelled
-        } catch (ExecutionException e) {
-            assertInstanceOf(CancellationException.class, e.getCause(), "how the job ended");
-        } catch (TimeoutException e) {
-            fail("the job did not end within " + WAIT + " of its cancel");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while waiting for the job to end");
-        }
     }
 }

@@ -6,14 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The status page of a node with a cluster key, in headless Chromium driven over the DevTools
@@ -94,22 +89,6 @@ class StatusPageTokenTest extends StatusServerTestSupport {
                     + ".length").asInt() >= 4);
             assertEquals(1, chromium.dialogs().size(), chromium.dialogs().toString());
             assertEquals(0, chromium.evaluate("document.querySelectorAll('tr.member').length").asInt());
-        }
-    }
-
-    private static void assertEndsCancelled(JobHandle<Long> job) {
-        try {
-            Long value = job.result().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            fail("expected a cancellation but the job completed with " + value);
-        } catch (CancellationException expected) {
-            // the job was cancelled
-        } catch (ExecutionException e) {
-            assertInstanceOf(CancellationException.class, e.getCause(), "how the job ended");
-        } catch (TimeoutException e) {
-            fail("the job did not end within " + WAIT + " of its cancel");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while waiting for the job to end");
         }
     }
 }

@@ -32,14 +32,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A two-member {@link TestCluster} (grid-core's, one per test), each member with a {@link GridNode}
@@ -294,5 +299,22 @@ abstract class StatusServerTestSupport {
 
     static void awaitTrue(String what, BooleanSupplier condition) {
         Await.awaitTrue(what, condition);
+    }
+
+    /** Waits, with a bound, for {@code job} to end, and fails unless it ended cancelled. */
+    protected static void assertEndsCancelled(JobHandle<Long> job) {
+        try {
+            Long value = job.result().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            fail("expected a cancellation but the job completed with " + value);
+        } catch (CancellationException expected) {
+            // the job was cancelled
+        } catch (ExecutionException e) {
+            assertInstanceOf(CancellationException.class, e.getCause(), "how the job ended");
+        } catch (TimeoutException e) {
+            fail("the job did not end within " + WAIT + " of its cancel");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for the job to end");
+        }
     }
 }
