@@ -64,6 +64,13 @@ class ClusterKeyAttacksTest extends GridTestSupport {
                 .build();
     }
 
+    /** Submits {@link #heldJob} from {@code submitter} and waits until its tasks run. */
+    private static JobHandle<Long> startHeldJob(GridNode submitter, String run) {
+        JobHandle<Long> victim = submitter.submit(heldJob(run));
+        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        return victim;
+    }
+
     private static Job<Long, Long> quickJob() {
         return Job.range(0, 120, (i, ctx) -> i).reduce(Reducers.sumLong()).name("bystander").build();
     }
@@ -74,8 +81,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         // given
         List<GridNode> nodes = startKeyedCluster(3);
         String run = newRunId();
-        JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> victim = startHeldJob(nodes.get(0), run);
         HazelcastInstance forger = cluster().startStrangerClient();
 
         // when
@@ -215,8 +221,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         // given
         List<GridNode> nodes = startKeyedCluster(3);
         String run = newRunId();
-        JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> victim = startHeldJob(nodes.get(0), run);
         HazelcastInstance forger = cluster().startStrangerClient();
         IMap<SubJobKey, SubJobRecord> subjobs = forger.getMap("canopy.subjobs");
         List<SubJobRecord> leaves = new ArrayList<>();
@@ -249,8 +254,7 @@ class ClusterKeyAttacksTest extends GridTestSupport {
         // given
         List<GridNode> nodes = startKeyedCluster(2);
         String run = newRunId();
-        JobHandle<Long> victim = nodes.get(0).submit(heldJob(run));
-        awaitTrue("tasks to start", () -> TestTasks.count(run + ":started") >= 1);
+        JobHandle<Long> victim = startHeldJob(nodes.get(0), run);
         HazelcastInstance forger = cluster().startStrangerClient();
 
         // when

@@ -2,15 +2,15 @@ package dev.canopy.grid.internal.access;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.canopy.grid.JobFailedException;
 import dev.canopy.grid.JobState;
-import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.spec.Codec;
+import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
 import dev.canopy.grid.internal.store.UserValue;
-import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.trust.ClusterKey;
 import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
@@ -220,7 +220,6 @@ public final class ResultWatch {
         try {
             Set<String> ids = new HashSet<>(waiting.keySet());
             Map<String, JobOutcome> ended = new HashMap<>(maps.results.getAll(ids));
-            ended.values().removeIf(outcome -> outcome == null);
             ended.entrySet().removeIf(e -> !isTrue(e.getKey(), e.getValue()));
             ended.forEach(this::deliver);
             ids.removeAll(ended.keySet());
@@ -285,15 +284,16 @@ public final class ResultWatch {
             resultAppeared(event);
         }
 
-        /** The event's value is deserialized only where a handle waits for it: most members just forget the job. */
+        /**
+         * The event's value is deserialized only where it is acted on: where a handle waits for it,
+         * and, with a key, where the engine holds part of the job (it stops that work on a true end
+         * only). Without a key the other members just forget the job.
+         */
         private void resultAppeared(EntryEvent<String, JobOutcome> event) {
             String id = event.getKey();
             boolean awaited = waiting.containsKey(id);
-            if (!awaited && key.isSet() && !holds.test(id)) {
-                return;
-            }
-            // with a key even an end nobody here awaits is read: engines stop a job's work on it
-            if ((awaited || key.isSet()) && !isTrue(id, event.getValue())) {
+            boolean verify = awaited || (key.isSet() && holds.test(id));
+            if ((key.isSet() && !verify) || (verify && !isTrue(id, event.getValue()))) {
                 return;
             }
             if (awaited) {

@@ -115,8 +115,8 @@ public final class Engine implements MemberEngine {
         Verdicts verdicts = new Verdicts(access.ends(), maps, limit);
         this.commits = new Commits(maps, jobs, placement, sender, metrics, verdicts, driverPool, timer, localId,
                 limit, access.clusterKey());
-        Shared shared = new Shared(hz, grid, localId, access.clusterKey(), maps, placement, metrics, jobs, commits, verdicts, health,
-                System::currentTimeMillis);
+        Shared shared = new Shared(hz, grid, localId, access.clusterKey(), maps, placement, metrics, jobs, commits,
+                verdicts, health, System::currentTimeMillis);
         this.leaves = new Leaves(shared, workers, timer, settings.cancelGraceMillis());
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);

@@ -1,5 +1,6 @@
 package dev.canopy.grid.internal.engine;
 
+import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.internal.placement.Splitter;
 import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
@@ -8,7 +9,6 @@ import dev.canopy.grid.internal.store.Piece;
 import dev.canopy.grid.internal.store.Processors;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
-import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.internal.trust.NotSignedException;
 import dev.canopy.grid.internal.trust.Refusals;
 import org.slf4j.Logger;
@@ -48,7 +48,8 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
      */
     void acceptJob(JobRecord submitted, byte[] spec) {
         String jobId = submitted.id();
-        if (refuseUnlessSigned(submitted, spec)) {
+        byte[] payload = openOrRefuse(submitted, spec);
+        if (acceptedAlready(submitted)) {
             return;
         }
         LocalJobs.Decoded decoded = null;
@@ -57,7 +58,7 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
             // a job over a whole map learns its size here, from its spec; any other job's spec is
             // decoded while its record travels
             try {
-                decoded = shared.jobs().decode(jobId, spec);
+                decoded = shared.jobs().read(payload);
             } catch (LocalJobs.UnreadableSpec e) {
                 unreadable = e;
             }
@@ -68,7 +69,7 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
         CompletableFuture<Void> recorded = shared.maps().jobs.setAsync(jobId, record).toCompletableFuture();
         if (decoded == null && unreadable == null) {
             try {
-                decoded = shared.jobs().decode(jobId, spec);
+                decoded = shared.jobs().read(payload);
             } catch (LocalJobs.UnreadableSpec e) {
                 unreadable = e;
             }
@@ -87,37 +88,45 @@ record JobLifecycle(Shared shared, Tree tree, int defaultLeafSize, ScheduledExec
     }
 
     /**
-     * Refuses a submit whose spec is not signed with the cluster's key for its id, before anything
-     * is written; and, with a key, one whose id is taken already by another submit: a signed spec
-     * read from a record could otherwise be submitted again, over the job it belongs to. The same
-     * submit arriving twice (its first owner left during the call, and the submitter tried the next)
-     * is no replay: true then, and the job, accepted already, is left as it is.
+     * The spec's payload, or a refusal when it is not signed with the cluster's key for the job's id:
+     * before anything is written, and before a byte of it is read.
      *
      * @throws JobRefusedException saying why, to the submitter
      */
-    private boolean refuseUnlessSigned(JobRecord submitted, byte[] spec) {
-        String why;
+    private byte[] openOrRefuse(JobRecord submitted, byte[] spec) {
         try {
-            shared.jobs().verify(submitted.id(), spec);
-            if (!shared.key().isSet()) {
-                return false;
-            }
-            // one local read in the common case: a job's record outlives it as long as its result does
-            if (!shared.maps().jobs.containsKey(submitted.id())) {
-                return false;
-            }
-            JobRecord existing = shared.maps().jobs.get(submitted.id());
-            if (existing != null && existing.submittedMillis() == submitted.submittedMillis()
-                    && Objects.equals(existing.submitter(), submitted.submitter())) {
-                return true;
-            }
-            why = "a job with this id exists already (a replayed submit)";
+            return shared.jobs().open(submitted.id(), spec);
         } catch (NotSignedException e) {
-            why = e.getMessage();
+            throw refuse(submitted, e.getMessage());
         }
+    }
+
+    /**
+     * With a key, refuses a submit whose id is taken already by another submit: a signed spec read
+     * from a record could otherwise be submitted again, over the job it belongs to. The same submit
+     * arriving twice (its first owner left during the call, and the submitter tried the next) is no
+     * replay: true then, and the job, accepted already, is left as it is.
+     *
+     * @throws JobRefusedException for a replay
+     */
+    private boolean acceptedAlready(JobRecord submitted) {
+        // one local read in the common case: a job's record outlives it as long as its result does
+        if (!shared.key().isSet() || !shared.maps().jobs.containsKey(submitted.id())) {
+            return false;
+        }
+        JobRecord existing = shared.maps().jobs.get(submitted.id());
+        if (existing != null && existing.submittedMillis() == submitted.submittedMillis()
+                && Objects.equals(existing.submitter(), submitted.submitter())) {
+            return true;
+        }
+        throw refuse(submitted, "a job with this id exists already (a replayed submit)");
+    }
+
+    /** Logs the refusal and makes the error the submitter gets. */
+    private JobRefusedException refuse(JobRecord submitted, String why) {
         Refusals.warn(shared.hz(), "job " + submitted.id() + " ('" + submitted.name() + "')", submitted.submitter(),
                 why);
-        throw new JobRefusedException("job " + submitted.id() + " ('" + submitted.name() + "') refused by member "
+        return new JobRefusedException("job " + submitted.id() + " ('" + submitted.name() + "') refused by member "
                 + shared.localId() + ": " + why);
     }
 

@@ -111,9 +111,23 @@ final class LocalJobs {
      * @throws NotSignedException when the spec is not signed with the cluster's key for {@code jobId}:
      *         nothing of it was deserialized, and the job it claims to be is not to be failed for it
      */
-    @SuppressWarnings("unchecked")
     Decoded decode(String jobId, byte[] spec) {
-        byte[] payload = Signed.open(key, ClusterKey.Use.SPEC, jobId, spec);
+        return read(open(jobId, spec));
+    }
+
+    /**
+     * The payload of {@code spec} once its signature verifies for {@code jobId}, read by nothing yet:
+     * a submit is refused on this before anything is written.
+     *
+     * @throws NotSignedException when it does not verify
+     */
+    byte[] open(String jobId, byte[] spec) {
+        return Signed.open(key, ClusterKey.Use.SPEC, jobId, spec);
+    }
+
+    /** Reads a spec {@linkplain #open opened} already; see {@link #decode}. */
+    @SuppressWarnings("unchecked")
+    Decoded read(byte[] payload) {
         JobLoaders.Lease lease = null;
         try {
             Object read = Codec.deserialize(payload, classLoader);
@@ -130,16 +144,6 @@ final class LocalJobs {
             }
             throw new UnreadableSpec(e);
         }
-    }
-
-    /**
-     * Checks {@code spec}'s signature for {@code jobId} without reading it: a submit is refused on
-     * this before anything is written.
-     *
-     * @throws NotSignedException when it does not verify
-     */
-    void verify(String jobId, byte[] spec) {
-        Signed.open(key, ClusterKey.Use.SPEC, jobId, spec);
     }
 
     /** A job's spec as this member read it, its code and the lease on its code's loader (both null when it ships none). */
