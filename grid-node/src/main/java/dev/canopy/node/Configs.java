@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridConfigException;
+import dev.canopy.node.http.StatusServer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,9 +39,7 @@ final class Configs {
         try {
             config.validate();
             if (config.httpEnabled() && config.httpReadsNeedToken() && !config.hasClusterKey()) {
-                throw new IllegalArgumentException("httpReadsNeedToken is true but no cluster key is set, so there"
-                        + " is no token to ask for: set clusterKeyFile (or CANOPY_CLUSTER_KEY), or set"
-                        + " httpReadsNeedToken to false");
+                throw new IllegalArgumentException(StatusServer.READS_NEED_A_KEY);
             }
             return config;
         } catch (IllegalArgumentException e) {

@@ -96,6 +96,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StatusServer implements AutoCloseable {
 
+    /** Why a node cannot close its reads with {@code httpReadsNeedToken}: it has no key to derive a token from. */
+    public static final String READS_NEED_A_KEY = "httpReadsNeedToken is true but no cluster key is set, so there is"
+            + " no token to ask for: set clusterKeyFile (or CANOPY_CLUSTER_KEY), or set httpReadsNeedToken to false";
+
+
     /** Where the server listens unless told otherwise: loopback, so the grid stays private to the machine. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 

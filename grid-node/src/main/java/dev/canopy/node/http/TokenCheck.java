@@ -40,9 +40,7 @@ final class TokenCheck {
      */
     static TokenCheck of(String tokenOrNull, boolean readsNeedToken) {
         if (tokenOrNull == null && readsNeedToken) {
-            throw new IllegalArgumentException("httpReadsNeedToken is true but no cluster key is set, so there is no"
-                    + " token to ask for: set clusterKeyFile (or CANOPY_CLUSTER_KEY), or set httpReadsNeedToken"
-                    + " to false");
+            throw new IllegalArgumentException(StatusServer.READS_NEED_A_KEY);
         }
         if (tokenOrNull != null && tokenOrNull.isBlank()) {
             throw new IllegalArgumentException("the HTTP token must not be blank");
