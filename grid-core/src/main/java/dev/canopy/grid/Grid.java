@@ -15,6 +15,19 @@ public interface Grid extends AutoCloseable {
      */
     <R> JobHandle<R> submit(Job<?, R> job);
 
+    /**
+     * Submits a job graph: its stages run in the grid, each once the stages it comes after have
+     * completed, driven by a member that another takes over from if it is lost. Each stage's code is
+     * checked for serializability here, as for a job, before anything is written.
+     */
+    GraphHandle submit(JobGraph graph);
+
+    /** Re-attaches to a graph by id, from any node or client, also after its submitter died. */
+    Optional<GraphHandle> graph(GraphId id);
+
+    /** Running and recently finished graphs (finished ones stay until their result's time-to-live), oldest first. */
+    List<GraphInfo> graphs();
+
     /** Re-attaches to a job by id, from any node or client, also after its submitter died. */
     Optional<JobHandle<?>> job(JobId id);
 

@@ -66,6 +66,12 @@ public final class GridClient extends RecordsGrid {
         return access.submit(Job.specOf(job), trust.newJobId(), access::submitRemotely);
     }
 
+    @Override
+    public GraphHandle submit(JobGraph graph) {
+        return access.graphs().submit(JobGraph.specOf(graph), GraphId.of(trust.newJobId().uuid()),
+                (record, spec) -> access.graphs().submitRemotely(record, spec, access));
+    }
+
     /** The Hazelcast client underneath. */
     public HazelcastInstance hazelcast() {
         return client;

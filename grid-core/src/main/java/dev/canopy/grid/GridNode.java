@@ -113,6 +113,12 @@ public final class GridNode extends RecordsGrid {
         return access.submit(Job.specOf(job), engine.newJobId(driveOwnJobs), engine::submit);
     }
 
+    @Override
+    public GraphHandle submit(JobGraph graph) {
+        return access.graphs().submit(JobGraph.specOf(graph), GraphId.of(engine.newJobId(driveOwnJobs).uuid()),
+                engine::submitGraph);
+    }
+
     /** The Hazelcast member this node runs on. */
     public HazelcastInstance hazelcast() {
         return hz;

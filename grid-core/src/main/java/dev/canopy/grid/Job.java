@@ -2,6 +2,7 @@ package dev.canopy.grid;
 
 import dev.canopy.grid.internal.spec.JobSource;
 import dev.canopy.grid.internal.spec.JobSpec;
+import dev.canopy.grid.internal.spec.JobSpecs;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ public final class Job<T, R> {
 
     /** Default attempts per task. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    static {
+        // a graph's driver reads the spec of the jobs its stage factories return (see JobSpecs)
+        JobSpecs.register(job -> ((Job<?, ?>) job).spec);
+    }
 
     final JobSpec<T, R> spec;
 

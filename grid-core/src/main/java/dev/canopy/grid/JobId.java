@@ -19,32 +19,13 @@ public final class JobId implements Serializable {
 
     /**
      * The job id that {@link #toString()} printed: a UUID in its canonical form of 36 characters
-     * (surrounding blanks are ignored, letters may be upper case). Short forms that
-     * {@link UUID#fromString} would also take, such as {@code 1-1-1-1-1}, are refused: they would
-     * name the same job as a different text.
+     * (surrounding blanks are ignored, letters may be upper case; short forms are refused).
      *
      * @throws IllegalArgumentException when {@code text} is not a job id, naming it (cut to 80 characters)
      */
     public static JobId parse(String text) {
-        Objects.requireNonNull(text, "job id");
-        String trimmed = text.trim();
-        UUID uuid = null;
-        if (trimmed.length() == CANONICAL_LENGTH) {
-            try {
-                uuid = UUID.fromString(trimmed);
-            } catch (IllegalArgumentException e) {
-                uuid = null;
-            }
-        }
-        if (uuid == null || !uuid.toString().equalsIgnoreCase(trimmed)) {
-            String shown = trimmed.length() > 80 ? trimmed.substring(0, 80) + "..." : trimmed;
-            throw new IllegalArgumentException("job id must be a UUID like 3f2b9c1e-0d4a-4c7e-9a51-2b6f0c8e7d13 but was '"
-                    + shown + "'");
-        }
-        return new JobId(uuid);
+        return new JobId(Uuids.parseCanonical(text, "job id"));
     }
-
-    private static final int CANONICAL_LENGTH = 36;
 
     public UUID uuid() {
         return uuid;

@@ -26,6 +26,16 @@ abstract sealed class RecordsGrid implements Grid permits GridNode, GridClient {
     }
 
     @Override
+    public Optional<GraphHandle> graph(GraphId id) {
+        return access.graphs().find(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<GraphInfo> graphs() {
+        return access.graphs().list();
+    }
+
+    @Override
     public List<JobInfo> jobs() {
         return access.jobs();
     }

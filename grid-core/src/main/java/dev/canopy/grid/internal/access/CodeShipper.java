@@ -43,10 +43,18 @@ final class CodeShipper {
 
     /** The spec's bytes as they travel: wrapped with its code set when the job ships code. */
     byte[] ship(JobSpec<?, ?> spec, byte[] specBytes) {
+        return ship(spec, loaderOf(spec), "Job '" + spec.name() + "'", specBytes);
+    }
+
+    /**
+     * The bytes of {@code root} (a job's or a graph's spec, whose own classes {@code loader} loads) as
+     * they travel: wrapped with its code set when it ships code. {@code what} names it in the log.
+     */
+    byte[] ship(Object root, ClassLoader loader, String what, byte[] specBytes) {
         if (!enabled) {
             return specBytes;
         }
-        ShippedCode code = scanner.scan(spec, loaderOf(spec), extra);
+        ShippedCode code = scanner.scan(root, loader, extra);
         if (code.isEmpty()) {
             return specBytes;
         }
@@ -58,12 +66,12 @@ final class CodeShipper {
         uploaded.addAndGet(sent);
         if (sent > 0) {
             // once per new build of the code: later jobs of the same code upload nothing
-            LOG.info("Job '{}' ships {} code entries; {} bytes of them were new to the grid and uploaded",
-                    spec.name(), code.entries().size(), sent);
+            LOG.info("{} ships {} code entries; {} bytes of them were new to the grid and uploaded",
+                    what, code.entries().size(), sent);
         } else {
-            LOG.debug("Job '{}' ships {} code entries, all in the grid already", spec.name(), code.entries().size());
+            LOG.debug("{} ships {} code entries, all in the grid already", what, code.entries().size());
         }
-        return Codec.serialize(new ShippedSpec(code.codeSet(), specBytes), "job '" + spec.name() + "'");
+        return Codec.serialize(new ShippedSpec(code.codeSet(), specBytes), what);
     }
 
     /** Code bytes this submitter uploaded so far. */

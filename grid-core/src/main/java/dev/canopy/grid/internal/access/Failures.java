@@ -52,6 +52,20 @@ public final class Failures {
     }
 
     /**
+     * A graph failed because stage {@code stage} did: {@code why} completes "graph X ('name') failed:
+     * stage 'S' ...", and the task the exception names is "stage S".
+     */
+    public static JobFailedException graphFailed(String graphId, String name, String stage, String why,
+                                                 Throwable cause) {
+        Throwable portable = cause == null ? null : Errors.portable(cause);
+        // a stage job's failure says what it is already: "job X ('name') failed: ..."
+        String causeText = portable == null ? "" : ": " + (portable instanceof JobFailedException
+                ? portable.getMessage() : Errors.describe(portable));
+        return new JobFailedException("graph " + graphId + (name == null ? "" : " ('" + name + "')") + " failed: stage '"
+                + stage + "' " + why + causeText, "stage " + stage, 0, portable);
+    }
+
+    /**
      * The job's records and result are gone from the grid while members remain: more than
      * {@code backupCount} of them left at once.
      */

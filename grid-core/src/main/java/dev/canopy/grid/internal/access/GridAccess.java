@@ -8,6 +8,8 @@ import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.Topology;
+import dev.canopy.grid.internal.code.CodeSet;
+import dev.canopy.grid.internal.code.ShippedSpec;
 import dev.canopy.grid.internal.spec.Codec;
 import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.spec.JobSpec;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +55,7 @@ public final class GridAccess {
     private final JobListings listings;
     private final CodeShipper shipper;
     private final ClusterKey key;
+    private final GraphAccess graphs;
 
     /**
      * @param shipCode  whether jobs submitted here carry their code (see {@link CodeShipper})
@@ -67,10 +71,11 @@ public final class GridAccess {
         this.watch = new ResultWatch(hz, maps, timer, () -> hz.getCluster().getMembers(), key);
         this.ends = new JobEnds(hz, maps, watch, resultTtlMillis, timer, key);
         this.listings = new JobListings(hz, maps);
+        this.graphs = new GraphAccess(maps, watch, ends, listings, shipper, key, localId, timer, resultTtlMillis);
     }
 
     /** Where a handle found by id reads a result of a job that ships code: the caller's context loader. */
-    private static ClassLoader contextLoader() {
+    static ClassLoader contextLoader() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return loader != null ? loader : GridAccess.class.getClassLoader();
     }
@@ -114,6 +119,11 @@ public final class GridAccess {
         return ends;
     }
 
+    /** Submitting, finding, listing and cancelling job graphs. */
+    public GraphAccess graphs() {
+        return graphs;
+    }
+
     /**
      * Submits a job: {@code sender} hands its record and serialized spec to the owner of the job's
      * partition, which writes them and becomes its top driver (a node passes its engine, a client
@@ -121,13 +131,31 @@ public final class GridAccess {
      * and nothing is written.
      */
     public <R> JobHandle<R> submit(JobSpec<?, R> spec, JobId id, BiConsumer<JobRecord, byte[]> sender) {
+        byte[] bytes = shipper.ship(spec, Codec.serialize(spec, "job '" + spec.name() + "'"));
+        return submitShipped(spec, id, bytes, CodeShipper.loaderOf(spec), sender);
+    }
+
+    /**
+     * Submits the job of a graph's stage, on the graph's driver: it travels with the graph's code
+     * set ({@code code}, null when the graph ships none) rather than a scan of its own, since its
+     * classes were loaded from that code; its result is read with the graph's {@code loader}.
+     */
+    public <R> JobHandle<R> submitStage(JobSpec<?, R> spec, JobId id, CodeSet code, ClassLoader loader,
+                                        BiConsumer<JobRecord, byte[]> sender) {
+        byte[] specBytes = Codec.serialize(spec, "job '" + spec.name() + "'");
+        byte[] bytes = code == null ? specBytes
+                : Codec.serialize(new ShippedSpec(code, specBytes), "job '" + spec.name() + "'");
+        return submitShipped(spec, id, bytes, loader, sender);
+    }
+
+    private <R> JobHandle<R> submitShipped(JobSpec<?, R> spec, JobId id, byte[] shipped, ClassLoader loader,
+                                           BiConsumer<JobRecord, byte[]> sender) {
         String key = id.toString();
         // signed for its id: a member refuses it for any other job
-        byte[] bytes = Signed.sign(this.key, ClusterKey.Use.SPEC, key,
-                shipper.ship(spec, Codec.serialize(spec, "job '" + spec.name() + "'")));
+        byte[] bytes = Signed.sign(this.key, ClusterKey.Use.SPEC, key, shipped);
         watch.submitting(key);
         // a new id has no result yet: wait for its event without asking the grid first
-        JobFuture<R> future = watch.await(key, CodeShipper.loaderOf(spec));
+        JobFuture<R> future = watch.await(key, loader);
         boolean accepted = false;
         try {
             sender.accept(JobRecord.submitted(key, spec, localId, System.currentTimeMillis()), bytes);
@@ -138,28 +166,40 @@ public final class GridAccess {
         return new JobHandleImpl<>(id, listings, ends, future);
     }
 
+    /** A handle on a job that may have ended already, whose result is read with {@code loader}. */
+    public <R> JobHandle<R> watchJob(JobId id, ClassLoader loader) {
+        return new JobHandleImpl<>(id, listings, ends, watch.watch(id.toString(), loader));
+    }
+
     /**
      * Sends a new job to the owner of its partition and waits until its records are written. When
      * the owner leaves during the call, tries the new owner once more.
      */
     public void submitRemotely(JobRecord record, byte[] spec) {
+        callOwner(new SubmitJob(record, spec), record.id(), "job " + record.id() + " ('" + record.name() + "')");
+    }
+
+    /**
+     * Calls the owner of {@code id}'s partition with a submit and waits for it to be written; when
+     * the owner leaves during the call, tries the new owner once more. A refusal is lasting and is
+     * not tried again.
+     */
+    void callOwner(Callable<Boolean> submit, String id, String what) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                maps.control.submitToKeyOwner(new SubmitJob(record, spec), record.id())
-                        .get(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                maps.control.submitToKeyOwner(submit, id).get(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new GridException("interrupted while submitting job " + record.id(), e);
+                throw new GridException("interrupted while submitting " + what, e);
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = Errors.peel(e);
                 if (cause instanceof JobRefusedException refused) {
                     // lasting: the same bytes are refused by any member
                     throw new JobRefusedException(refused.getMessage());
                 }
-                last = new RetriableGridException("could not submit job " + record.id() + " ('" + record.name()
-                        + "'): " + cause.getMessage(), cause);
+                last = new RetriableGridException("could not submit " + what + ": " + cause.getMessage(), cause);
             }
         }
         throw last;

@@ -87,6 +87,25 @@ public final class JobEnds {
         return true;
     }
 
+    /**
+     * Writes a graph's end unless it has one, and completes the handles here: a graph has no tree,
+     * no job record and no work of its own to stop (its stages are jobs, ended on their own).
+     * False when the graph had ended already.
+     */
+    public boolean endGraph(String id, JobOutcome outcome) {
+        JobOutcome sealed = outcome.sealed(key, id);
+        if (!write(id, sealed)) {
+            return false;
+        }
+        watch.deliver(id, sealed);
+        return true;
+    }
+
+    /** The results' time-to-live this member or client writes ends with (0 on a client: forever). */
+    public long resultTtlMillis() {
+        return resultTtlMillis;
+    }
+
     /** This member's or client's id, which a refused cancel is logged under. */
     private UUID localId() {
         return hz.getLocalEndpoint().getUuid();

@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -72,9 +73,7 @@ final class JobListings {
         List<JobInfo> infos = new ArrayList<>(records.size());
         for (Map.Entry<JobId, JobRecord> e : records) {
             JobRecord r = e.getValue();
-            JobState end = ended.get(r.id());
-            infos.add(new JobInfo(e.getKey(), r.name(), end != null ? end : r.state(), progressOf(r, end),
-                    Instant.ofEpochMilli(r.submittedMillis()), r.topDriver()));
+            infos.add(infoOf(e.getKey(), r, ended.get(r.id())));
         }
         infos.sort(Comparator.comparing(JobInfo::submitted));
         return infos;
@@ -105,6 +104,23 @@ final class JobListings {
                     m.getAddress().getHost() + ":" + m.getAddress().getPort(), 0, 0, 0, Set.of()));
         }
         return new Topology(List.copyOf(list));
+    }
+
+    /** One job's line, as {@link #jobs()} would list it; empty when its record is gone. */
+    Optional<JobInfo> info(String id) {
+        JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
+        JobId jobId = r == null ? null : jobIdOf(r);
+        if (jobId == null) {
+            return Optional.empty();
+        }
+        JobState end = r.state().isTerminal() ? null : maps.results.executeOnKey(id, new Processors.OutcomeState());
+        return Optional.of(infoOf(jobId, r, end));
+    }
+
+    /** {@code end}: the state of the job's result when it has one and its record is not finished yet. */
+    private JobInfo infoOf(JobId id, JobRecord r, JobState end) {
+        return new JobInfo(id, r.name(), end != null ? end : r.state(), progressOf(r, end),
+                Instant.ofEpochMilli(r.submittedMillis()), r.topDriver());
     }
 
     JobState state(String id) {

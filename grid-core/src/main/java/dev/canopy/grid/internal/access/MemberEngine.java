@@ -2,14 +2,15 @@ package dev.canopy.grid.internal.access;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.internal.trust.ClusterKey;
+import dev.canopy.grid.internal.store.GraphRecord;
 import dev.canopy.grid.internal.store.JobRecord;
 
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * What the shared access code asks of the Canopy engine of the member it runs on: the two calls
- * that reach a member from a client too (a new job for the owner of its partition, and a job that
- * ended). An engine registers itself in its Hazelcast instance's user context, one per instance:
+ * that reach a member from a client too (a new job or graph for the owner of its partition, and a
+ * job that ended). An engine registers itself in its Hazelcast instance's user context, one per instance:
  * a second engine on the same instance is refused, so two {@code GridNode.attach} calls can never
  * silently replace each other's engine.
  */
@@ -17,6 +18,9 @@ public interface MemberEngine {
 
     /** A new job for this member, the owner of its id's partition; returns once its records are written. */
     void acceptJob(JobRecord record, byte[] spec);
+
+    /** A new job graph for this member, the owner of its id's partition; returns once its record is written. */
+    void acceptGraph(GraphRecord record, byte[] spec);
 
     /** The job ended elsewhere (cancelled, failed, timed out): stop its work here. */
     void cancelLocally(String jobId);

@@ -236,7 +236,13 @@ public final class ResultWatch {
      * rather than wait for ever.
      */
     private void failLostJobs(Set<String> unfinished) {
-        Set<String> present = unfinished.isEmpty() ? Set.of() : maps.jobs.getAll(unfinished).keySet();
+        Set<String> present = new HashSet<>(unfinished.isEmpty() ? Set.of() : maps.jobs.getAll(unfinished).keySet());
+        // what is no job may be a graph, whose result is awaited the same way
+        Set<String> notJobs = new HashSet<>(unfinished);
+        notJobs.removeAll(present);
+        if (!notJobs.isEmpty()) {
+            present.addAll(maps.graphs.getAll(notJobs).keySet());
+        }
         long now = System.currentTimeMillis();
         missingSince.keySet().retainAll(unfinished);
         for (String id : unfinished) {

@@ -15,6 +15,7 @@ import dev.canopy.grid.internal.code.CodeStore;
 import dev.canopy.grid.internal.code.JobLoaders;
 import dev.canopy.grid.internal.placement.Placement;
 import dev.canopy.grid.internal.store.GridMaps;
+import dev.canopy.grid.internal.store.GraphRecord;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.SubJobRecord;
 import dev.canopy.grid.internal.trust.ClusterKey;
@@ -83,6 +84,7 @@ public final class Engine implements MemberEngine {
     private final Tree tree;
     private final JobLifecycle lifecycle;
     private final Watchdog watchdog;
+    private final GraphDrivers graphs;
     private final Leaves leaves;
     private final CodeStore codeStore;
     private final JobLoaders jobLoaders;
@@ -122,6 +124,7 @@ public final class Engine implements MemberEngine {
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);
         this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
         this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool, trust);
+        this.graphs = new GraphDrivers(shared, access, driverPool, timer, () -> newJobId(true), this::submit);
     }
 
     /** The engine running on this member, or null. */
@@ -158,6 +161,7 @@ public final class Engine implements MemberEngine {
         trust.publish(localId);
         watchdog.publishMemberInfo();
         timer.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::takeOverGraphs, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(codeUpkeep::run, CodeUpkeep.PERIOD_SECONDS, CodeUpkeep.PERIOD_SECONDS,
                 TimeUnit.SECONDS);
         long sweep = metrics.expirySweepMillis();
@@ -205,6 +209,7 @@ public final class Engine implements MemberEngine {
     }
 
     private void stop() {
+        graphs.stop();
         tree.closed();
         commits.stop();
         handOver.stop();
@@ -251,6 +256,35 @@ public final class Engine implements MemberEngine {
             lifecycle.acceptJob(record, spec);
         } else {
             access.submitRemotely(record, spec);
+        }
+    }
+
+    /**
+     * Submits a new job graph from this member: the owner of the graph's partition writes its record
+     * and drives it; this member when it owns the partition, without a hop.
+     */
+    public void submitGraph(GraphRecord record, byte[] spec) {
+        if (ownsPartitionOf(record.id())) {
+            graphs.accept(record, spec);
+        } else {
+            access.graphs().submitRemotely(record, spec, access);
+        }
+    }
+
+    @Override
+    public void acceptGraph(GraphRecord record, byte[] spec) {
+        metrics.received();
+        graphs.accept(record, spec);
+    }
+
+    /** The graphs' once-a-second takeover; on the timer, so a failure must not end the schedule. */
+    private void takeOverGraphs() {
+        try {
+            graphs.tick();
+        } catch (RuntimeException e) {
+            if (!closing) {
+                LOG.warn("Looking for graphs to take over failed; next try in a second", e);
+            }
         }
     }
 

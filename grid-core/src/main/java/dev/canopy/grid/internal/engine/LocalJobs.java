@@ -128,6 +128,17 @@ final class LocalJobs {
     /** Reads a spec {@linkplain #open opened} already; see {@link #decode}. */
     @SuppressWarnings("unchecked")
     Decoded read(byte[] payload) {
+        Shipped read = readShipped(payload);
+        return new Decoded((JobSpec<Object, Object>) read.value(), read.code(), read.lease());
+    }
+
+    /**
+     * Reads an opened spec of a job or a graph: with this member's classes, or, when it ships code
+     * ({@link ShippedSpec}), with its code set's loader, whose lease the caller releases when done.
+     *
+     * @throws UnreadableSpec when this member cannot read it
+     */
+    Shipped readShipped(byte[] payload) {
         JobLoaders.Lease lease = null;
         try {
             Object read = Codec.deserialize(payload, classLoader);
@@ -137,13 +148,22 @@ final class LocalJobs {
                 lease = loaders.loaderFor(code);
                 read = Codec.deserialize(shipped.spec(), lease.loader());
             }
-            return new Decoded((JobSpec<Object, Object>) read, code, lease);
+            return new Shipped(read, code, lease);
         } catch (RuntimeException e) {
             if (lease != null) {
                 lease.close();
             }
             throw new UnreadableSpec(e);
         }
+    }
+
+    /** A spec as read, its code and the lease on its code's loader (both null when it ships none). */
+    record Shipped(Object value, CodeSet code, JobLoaders.Lease lease) {
+    }
+
+    /** Where a spec that ships no code was read: this member's own classes. */
+    ClassLoader classLoader() {
+        return classLoader;
     }
 
     /** A job's spec as this member read it, its code and the lease on its code's loader (both null when it ships none). */

@@ -36,6 +36,8 @@ public final class GridMaps {
      * signature of the uuid, or no bytes without a key (see {@code internal.access.TrustedMembers}).
      */
     public static final String ENGINES = "canopy.engines";
+    /** Job graphs by graph id: {@link GraphRecord}s, driven by the owner of their partition. */
+    public static final String GRAPHS = "canopy.graphs";
     static final String CONTROL = "canopy.control";
 
     /** The indexed attribute of {@code canopy.jobs}: a job record's state, read by {@link StateExtractor}. */
@@ -49,6 +51,7 @@ public final class GridMaps {
     public final IMap<String, JobOutcome> results;
     public final IMap<UUID, MemberInfo> members;
     public final IMap<UUID, byte[]> engines;
+    public final IMap<String, GraphRecord> graphs;
     public final IExecutorService control;
 
     public GridMaps(HazelcastInstance hz) {
@@ -57,6 +60,7 @@ public final class GridMaps {
         this.results = hz.getMap(RESULTS);
         this.members = hz.getMap(MEMBERS);
         this.engines = hz.getMap(ENGINES);
+        this.graphs = hz.getMap(GRAPHS);
         this.control = hz.getExecutorService(CONTROL);
     }
 
@@ -103,6 +107,11 @@ public final class GridMaps {
                         .addAttributeConfig(new AttributeConfig(STATE, StateExtractor.class.getName()))
                         .addIndexConfig(new IndexConfig(IndexType.HASH, STATE)),
                 new MapConfig(SUBJOBS).setBackupCount(backupCount),
+                // the watchdog looks up running graphs by the same index as jobs
+                new MapConfig(GRAPHS).setBackupCount(backupCount)
+                        .setCacheDeserializedValues(CacheDeserializedValues.NEVER)
+                        .addAttributeConfig(new AttributeConfig(STATE, StateExtractor.class.getName()))
+                        .addIndexConfig(new IndexConfig(IndexType.HASH, STATE)),
                 new MapConfig(RESULTS).setBackupCount(backupCount),
                 new MapConfig(MEMBERS).setBackupCount(Math.max(1, backupCount)),
                 new MapConfig(ENGINES).setBackupCount(Math.max(1, backupCount)),
@@ -113,7 +122,7 @@ public final class GridMaps {
     }
 
     /**
-     * Reads the {@code state} attribute of {@code canopy.jobs} for its index: a job record's state, and
+     * Reads the {@code state} attribute of {@code canopy.jobs} and {@code canopy.graphs} for their index: a record's state, and
      * nothing for any other value. Hazelcast updates the index with every write and removal, reading
      * the attribute from the new and from the old value; read by reflection, a value without a
      * {@code state} (a {@code put("x", "hello")}) failed the put after it was stored, and then every
@@ -128,6 +137,8 @@ public final class GridMaps {
         public void extract(Object target, Object argument, ValueCollector collector) {
             if (target instanceof JobRecord r && r.state() != null) {
                 collector.addObject(r.state());
+            } else if (target instanceof GraphRecord g && g.state() != null) {
+                collector.addObject(g.state());
             }
         }
     }
