@@ -6,11 +6,15 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.canopy.grid.Await;
 import dev.canopy.grid.GridConfig;
+import dev.canopy.grid.GraphId;
+import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.TestCluster;
+import dev.canopy.grid.internal.store.GraphRecord;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
@@ -83,6 +87,11 @@ public abstract class RecoveryTestSupport {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         return cluster.startMember(config, GridConfig.defaults().workerThreads(WORKER_THREADS)
                 .backupCount(backupCount).driveOwnJobs(driveOwnJobs));
+    }
+
+    /** A client of this test's cluster; closed with it. */
+    protected GridClient startClient() {
+        return cluster.startClient(GridClientConfig.defaults());
     }
 
     /** Nodes neither killed nor closed, oldest first. */
@@ -187,6 +196,11 @@ public abstract class RecoveryTestSupport {
     protected JobRecord jobRecord(JobId id) {
         IMap<String, JobRecord> jobs = reader().getMap("canopy.jobs");
         return jobs.get(id.toString());
+    }
+
+    protected GraphRecord graphRecord(GraphId id) {
+        IMap<String, GraphRecord> graphs = reader().getMap("canopy.graphs");
+        return graphs.get(id.toString());
     }
 
     /** The job's tree as it is now: one query of the job's partition. */
