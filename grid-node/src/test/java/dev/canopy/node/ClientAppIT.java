@@ -1,6 +1,8 @@
 package dev.canopy.node;
 
 import dev.canopy.node.process.NodeProcesses;
+import dev.canopy.grid.GraphHandle;
+import dev.canopy.grid.GraphId;
 import dev.canopy.grid.JobId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,26 @@ class ClientAppIT {
         // then: the members, which load its code from the grid, complete it, and this client reads its result
         Object result = cluster.client().job(JobId.parse(id)).orElseThrow().result().get(3, TimeUnit.MINUTES);
         assertEquals(9592L, result);
+    }
+
+    @Test
+    void whenTheClientSubmittingAGraphIsKilled_thenTheGraphCompletesAndAnotherClientFetchesItsResults()
+            throws Exception {
+        // given: the app submitted a graph whose second stage a factory of its own code builds, on a node
+        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
+        List<String> command = new ArrayList<>(List.of(appCommand()));
+        command.add(command.indexOf("com.acme.Primes") + 1, "--graph");
+        Process app = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true).start();
+        String id = awaitSubmitted(app).substring("graph ".length());
+
+        // when: it is killed with -9 while the first stage runs
+        app.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+
+        // then: the graph's driver runs the factory from the shipped code, and this client reads both stages
+        GraphHandle graph = cluster.client().graph(GraphId.parse(id)).orElseThrow();
+        Map<String, Object> results = graph.result().get(3, TimeUnit.MINUTES);
+        assertEquals(Map.of("count", 9592L, "largest", 99991L), results);
+        assertEquals(2, graph.stages().size());
     }
 
     private String[] appCommand() {
