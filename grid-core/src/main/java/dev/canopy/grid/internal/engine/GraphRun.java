@@ -60,6 +60,8 @@ final class GraphRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphRun.class);
     private static final long RETRY_MILLIS = 1_000;
+    /** WAITING, STARTING, RUNNING, ended: a stage changes at most a few times. */
+    private static final int MAX_PASSES_PER_STAGE = 4;
 
     private final String id;
     private final GraphSpec spec;
@@ -150,21 +152,24 @@ final class GraphRun {
         }
         try {
             GraphRecord r = shared.maps().graphs.executeOnKey(id, new GraphProcessors.Peek());
-            boolean changed = true;
-            while (changed) {
+            // each pass makes one change; a graph needs a few per stage, so more passes mean a bug,
+            // not work: the bound keeps a record that changes under this driver from spinning it
+            for (int pass = 0; pass < MAX_PASSES_PER_STAGE * r.stages().size() + 1; pass++) {
                 if (!drivenHere(r)) {
                     stop();
                     return;
                 }
-                changed = false;
+                GraphRecord next = null;
                 for (StageRecord s : r.stages()) {
-                    GraphRecord next = step(r, s);
-                    if (next != r) {
-                        r = next;
-                        changed = true;
+                    next = step(r, s);
+                    if (next != null) {
                         break;
                     }
                 }
+                if (next == null) {
+                    break;
+                }
+                r = next;
             }
             if (allEnded(r)) {
                 finish(r);
@@ -182,8 +187,16 @@ final class GraphRun {
         return r != null && !r.state().isTerminal() && shared.localId().equals(r.driver());
     }
 
-    /** The record after one stage's step: the same record when there was nothing to do for it. */
+    /** The record after one stage's step, or null when there was nothing to do for it. */
     private GraphRecord step(GraphRecord r, StageRecord s) {
+        try {
+            return stepOf(r, s);
+        } catch (ForgedStage e) {
+            return forgedJobId(s);
+        }
+    }
+
+    private GraphRecord stepOf(GraphRecord r, StageRecord s) {
         switch (s.state()) {
             case WAITING:
                 for (String before : s.after()) {
@@ -193,7 +206,7 @@ final class GraphRun {
                                 + (state == StageState.FAILED ? "failed" : "was cancelled"), null);
                     }
                     if (state != StageState.COMPLETED) {
-                        return r;
+                        return null;
                     }
                 }
                 return start(r, s);
@@ -204,9 +217,9 @@ final class GraphRun {
             case COMPLETED:
                 // its result is one of the graph's; a driver that took over reads it from its job
                 watched(s);
-                return r;
+                return null;
             default:
-                return r;
+                return null;
         }
     }
 
@@ -229,7 +242,7 @@ final class GraphRun {
      */
     private GraphRecord resume(GraphRecord r, StageRecord s) {
         if (!s.jobVerifies(shared.key(), id)) {
-            return forgedJobId(s);
+            throw new ForgedStage();
         }
         boolean exists = stageJobs.containsKey(s.name()) || shared.maps().jobs.containsKey(s.jobId())
                 || shared.maps().results.containsKey(s.jobId());
@@ -310,12 +323,9 @@ final class GraphRun {
 
     /** A RUNNING stage: ends it in the record once its job has ended. */
     private GraphRecord watch(GraphRecord r, StageRecord s) {
-        if (!s.jobVerifies(shared.key(), id)) {
-            return forgedJobId(s);
-        }
         JobHandle<Object> handle = watched(s);
         if (!handle.result().isDone()) {
-            return r;
+            return null;
         }
         try {
             handle.result().join();
@@ -329,13 +339,32 @@ final class GraphRun {
         }
     }
 
-    /** The handle on the stage's job, made once: its end wakes this driver. */
+    /**
+     * The handle on the stage's job, made once: its end wakes this driver. A stage's job id never
+     * changes once reserved, so one that differs from the handle's, or that its driver did not seal,
+     * was written by someone without the key.
+     *
+     * @throws ForgedStage then
+     */
     private JobHandle<Object> watched(StageRecord s) {
-        return stageJobs.computeIfAbsent(s.name(), name -> {
-            JobHandle<Object> handle = access.watchJob(JobId.parse(s.jobId()), loader());
-            handle.result().whenComplete((value, error) -> wake());
-            return handle;
-        });
+        JobHandle<Object> known = stageJobs.get(s.name());
+        if (known != null && known.id().toString().equals(s.jobId())) {
+            return known;
+        }
+        if (known != null || !s.jobVerifies(shared.key(), id)) {
+            throw new ForgedStage();
+        }
+        JobHandle<Object> handle = access.watchJob(JobId.parse(s.jobId()), loader());
+        handle.result().whenComplete((value, error) -> wake());
+        stageJobs.put(s.name(), handle);
+        return handle;
+    }
+
+    /** A stage's job id in the record that its driver did not write (see {@link #watched}). */
+    private static final class ForgedStage extends RuntimeException {
+        ForgedStage() {
+            super(null, null, false, false);
+        }
     }
 
     private GraphRecord forgedJobId(StageRecord s) {
@@ -378,8 +407,17 @@ final class GraphRun {
         JobOutcome outcome;
         if (failed == null) {
             Map<String, Object> results = new LinkedHashMap<>();
+            String unread = null;
             for (StageRecord s : r.stages()) {
-                JobHandle<Object> handle = watched(s);
+                JobHandle<Object> handle;
+                try {
+                    handle = watched(s);
+                } catch (ForgedStage e) {
+                    forgedJobId(s);
+                    failed = s;
+                    unread = "completed, but its job id in the graph's record was not sealed with the cluster's key";
+                    break;
+                }
                 if (!handle.result().isDone()) {
                     return;  // its end wakes this driver again
                 }
@@ -387,10 +425,11 @@ final class GraphRun {
                     results.put(s.name(), handle.result().join());
                 } catch (RuntimeException e) {
                     failed = s;
+                    unread = "completed, but its result cannot be read any more";
                     break;
                 }
             }
-            outcome = failed != null ? failure(failed, "completed, but its result cannot be read any more")
+            outcome = failed != null ? failure(failed, unread)
                     : JobOutcome.completed(new UserValue(Codec.serialize(results, "the results of graph '"
                     + spec.name() + "'")), List.of());
         } else {

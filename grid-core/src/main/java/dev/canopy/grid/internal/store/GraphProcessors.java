@@ -63,14 +63,14 @@ public final class GraphProcessors {
         }
     }
 
-    /** STARTING -> RUNNING once the stage's job {@code jobId} exists; counts the creation. Returns the record. */
+    /** STARTING -> RUNNING once the stage's job {@code jobId} exists; counts the creation. Returns the record, or null when nothing changed. */
     public record StageCreated(String stage, String jobId) implements EntryProcessor<String, GraphRecord, GraphRecord> {
         @Override
         public GraphRecord process(Map.Entry<String, GraphRecord> entry) {
             GraphRecord r = ForeignEntries.valueOf(entry, GraphRecord.class, GridMaps.GRAPHS);
             StageRecord s = r == null ? null : r.stage(stage);
             if (s == null || s.state() != StageState.STARTING || !jobId.equals(s.jobId())) {
-                return r;
+                return null;
             }
             GraphRecord created = r.withStage(stage, StageRecord::created);
             entry.setValue(created);
@@ -78,7 +78,10 @@ public final class GraphProcessors {
         }
     }
 
-    /** Ends a stage not ended yet, with why and the failure for a stage that did not complete. Returns the record. */
+    /**
+     * Ends a stage not ended yet, with why and the failure for a stage that did not complete. Returns
+     * the record, or null when nothing changed (the stage or the graph had ended).
+     */
     public record StageEnded(String stage, StageState end, String why, Throwable cause)
             implements EntryProcessor<String, GraphRecord, GraphRecord> {
         @Override
@@ -86,7 +89,7 @@ public final class GraphProcessors {
             GraphRecord r = ForeignEntries.valueOf(entry, GraphRecord.class, GridMaps.GRAPHS);
             StageRecord s = r == null ? null : r.stage(stage);
             if (s == null || s.state().isTerminal() || r.state().isTerminal()) {
-                return r;
+                return null;
             }
             GraphRecord changed = r.withStage(stage, x -> x.ended(end, why, cause));
             entry.setValue(changed);
