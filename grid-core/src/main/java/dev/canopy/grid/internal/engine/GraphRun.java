@@ -375,12 +375,13 @@ final class GraphRun {
     }
 
     private GraphRecord ended(StageRecord s, StageState end, String why, Throwable cause) {
-        if (end != StageState.COMPLETED) {
+        GraphRecord changed = shared.maps().graphs.executeOnKey(id, new GraphProcessors.StageEnded(s.name(), end, why,
+                cause == null ? null : Errors.portable(cause)));
+        if (changed != null && end != StageState.COMPLETED) {
             LOG.info("Graph {} ('{}'): stage '{}' {}{}", id, spec.name(), s.name(), end.name().toLowerCase(),
                     why == null ? "" : ": " + why);
         }
-        return shared.maps().graphs.executeOnKey(id, new GraphProcessors.StageEnded(s.name(), end, why,
-                cause == null ? null : Errors.portable(cause)));
+        return changed;
     }
 
     private static boolean allEnded(GraphRecord r) {
