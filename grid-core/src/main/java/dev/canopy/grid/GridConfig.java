@@ -64,6 +64,8 @@ public final class GridConfig {
             "Members to join over TCP/IP, each \"host\" or \"host:port\".");
     private static final ConfigKey<Integer> BACKUP_COUNT = ConfigKey.of("backupCount", INT, 1, between(0, 6),
             "Copies of each job record and result kept on other members; the grid survives losing that many at once.");
+    private static final ConfigKey<Integer> MIN_CLUSTER_SIZE = ConfigKey.of("minClusterSize", INT, 0, between(0, 1000),
+            "Members a side of a network split must see to go on driving and running work: set it to a majority of the cluster (2 of 3, 3 of 5); a smaller side stops until the network heals. 0 turns the rule off, and both sides then run.");
     private static final ConfigKey<Integer> WORKER_THREADS = ConfigKey.of("workerThreads", INT,
             Math.min(Runtime.getRuntime().availableProcessors(), 1024), between(1, 1024),
             "Threads that run tasks on this member.").defaultShownAs("available processors");
@@ -125,7 +127,7 @@ public final class GridConfig {
 
     /** Every key, in the order of the reference; the README test reads it. */
     static final ConfigDef DEFINITION = new ConfigDef(CLUSTER_NAME, BIND_ADDRESS, PORT, PORT_AUTO_INCREMENT,
-            MEMBERS, BACKUP_COUNT, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
+            MEMBERS, BACKUP_COUNT, MIN_CLUSTER_SIZE, WORKER_THREADS, FAN_OUT, LEAF_SIZE, DRIVE_OWN_JOBS, TUNE_ASYNC_CALLBACKS, RESULT_TTL,
             HEARTBEAT_INTERVAL,
             MAX_NO_HEARTBEAT, MAX_RESULT_BYTES, CANCEL_GRACE, EXIT_GUARD, CLUSTER_KEY_FILE, SERIAL_ALLOW, SHIP_CODE, CODE_PATHS, CODE_TTL, HTTP_ENABLED, HTTP_PORT, HTTP_HOSTS, HTTP_READS_NEED_TOKEN, METRICS_ENABLED,
             METRICS_JOB_NAMES, METRICS_JOB_EXPIRY);
@@ -324,6 +326,15 @@ public final class GridConfig {
 
     public GridConfig backupCount(int backupCount) {
         values.set(BACKUP_COUNT, backupCount);
+        return this;
+    }
+
+    public int minClusterSize() {
+        return values.get(MIN_CLUSTER_SIZE);
+    }
+
+    public GridConfig minClusterSize(int minClusterSize) {
+        values.set(MIN_CLUSTER_SIZE, minClusterSize);
         return this;
     }
 

@@ -43,6 +43,7 @@ class GridConfigTest {
         assertTrue(config.portAutoIncrement());
         assertEquals(List.of("127.0.0.1"), config.members());
         assertEquals(1, config.backupCount());
+        assertEquals(0, config.minClusterSize());
         assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), config.workerThreads());
         assertEquals(16, config.fanOut());
         assertEquals(0, config.leafSize());
@@ -73,7 +74,7 @@ class GridConfigTest {
 
         // when
         GridConfig returned = config.clusterName("prod").bindAddress("0.0.0.0").port(6000)
-                .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2)
+                .portAutoIncrement(false).members(List.of("10.0.0.1", "10.0.0.2:6000")).backupCount(2).minClusterSize(3)
                 .workerThreads(3).fanOut(4).leafSize(100).driveOwnJobs(false).tuneAsyncCallbacks(false)
                 .resultTtl(Duration.ofMinutes(5))
                 .heartbeatInterval(Duration.ofMillis(500)).maxNoHeartbeat(Duration.ofSeconds(3))
@@ -94,6 +95,7 @@ class GridConfigTest {
                 rejects(c -> c.port(65536), "port must be an integer from 1 to 65535 but was 65536"),
                 rejects(c -> c.backupCount(7), "backupCount must be an integer from 0 to 6 but was 7"),
                 rejects(c -> c.backupCount(-1), "backupCount must be an integer from 0 to 6 but was -1"),
+                rejects(c -> c.minClusterSize(-1), "minClusterSize must be an integer from 0 to 1000 but was -1"),
                 rejects(c -> c.workerThreads(0), "workerThreads must be an integer from 1 to 1024 but was 0"),
                 rejects(c -> c.workerThreads(1025), "workerThreads must be an integer from 1 to 1024 but was 1025"),
                 rejects(c -> c.leafSize(-1), "leafSize must be an integer >= 0 but was -1"),
@@ -170,7 +172,7 @@ class GridConfigTest {
         Map<String, Object> map = GridConfig.defaults().asMap();
 
         // then
-        assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount",
+        assertEquals(List.of("clusterName", "bindAddress", "port", "portAutoIncrement", "members", "backupCount", "minClusterSize",
                 "workerThreads", "fanOut", "leafSize", "driveOwnJobs", "tuneAsyncCallbacks", "resultTtl", "heartbeatInterval",
                 "maxNoHeartbeat", "maxResultBytes", "cancelGrace", "exitGuard", "clusterKeyFile", "serialAllow", "shipCode", "codePaths", "codeTtl",
                 "httpEnabled", "httpPort", "httpHosts", "httpReadsNeedToken", "metricsEnabled", "metricsJobNames", "metricsJobExpiry"),
@@ -190,7 +192,7 @@ class GridConfigTest {
 
         // then
         assertEquals("GridConfig{clusterName=canopy, bindAddress=127.0.0.1, port=5701, portAutoIncrement=true, "
-                + "members=[127.0.0.1], backupCount=1, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
+                + "members=[127.0.0.1], backupCount=1, minClusterSize=0, workerThreads=4, fanOut=16, leafSize=0, driveOwnJobs=true, tuneAsyncCallbacks=true, resultTtl=1h, "
                 + "heartbeatInterval=1s, maxNoHeartbeat=8s, maxResultBytes=67108864, cancelGrace=10s, exitGuard=false, clusterKeyFile=, "
                 + "serialAllow=[], shipCode=true, codePaths=[], codeTtl=1h, "
                 + "httpEnabled=true, "
@@ -244,6 +246,7 @@ class GridConfigTest {
                   - 10.0.0.1
                   - 10.0.0.2:6000
                 backupCount: 2
+                minClusterSize: 3
                 workerThreads: 3
                 fanOut: 4
                 leafSize: 100
@@ -371,7 +374,7 @@ class GridConfigTest {
     static Stream<Arguments> filesThatCannotBeUsed() {
         return Stream.of(
                 cannotUse("a key like no other", "colour: red\n", "key 'colour' is unknown (value \"red\"): known keys "
-                        + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, workerThreads, "
+                        + "are clusterName, bindAddress, port, portAutoIncrement, members, backupCount, minClusterSize, workerThreads, "
                         + "fanOut, leafSize, driveOwnJobs, tuneAsyncCallbacks, resultTtl, heartbeatInterval, maxNoHeartbeat, maxResultBytes, "
                         + "cancelGrace, exitGuard, clusterKeyFile, serialAllow, shipCode, codePaths, codeTtl, httpEnabled, httpPort, httpHosts, httpReadsNeedToken, metricsEnabled, metricsJobNames, metricsJobExpiry"),
                 cannotUse("malformed YAML", "fanOut: 4\nmembers: [a, b\n", "malformed YAML at line 2, column 15: "
@@ -532,7 +535,7 @@ class GridConfigTest {
         return Map.ofEntries(
                 Map.entry("clusterName", "prod"), Map.entry("bindAddress", "0.0.0.0"), Map.entry("port", 6000),
                 Map.entry("portAutoIncrement", false), Map.entry("members", List.of("10.0.0.1", "10.0.0.2:6000")),
-                Map.entry("backupCount", 2), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
+                Map.entry("backupCount", 2), Map.entry("minClusterSize", 3), Map.entry("workerThreads", 3), Map.entry("fanOut", 4),
                 Map.entry("leafSize", 100), Map.entry("driveOwnJobs", false), Map.entry("tuneAsyncCallbacks", false),
                 Map.entry("resultTtl", Duration.ofMinutes(5)),
                 Map.entry("heartbeatInterval", Duration.ofMillis(500)), Map.entry("maxNoHeartbeat", Duration.ofSeconds(3)),
