@@ -152,6 +152,11 @@ final class GraphRun {
         }
         try {
             GraphRecord r = shared.maps().graphs.executeOnKey(id, new GraphProcessors.Peek());
+            if (r == null) {
+                // its record expired or was lost with more members than backupCount: nothing left to drive
+                stop();
+                return;
+            }
             // each pass makes one change; a graph needs a few per stage, so more passes mean a bug,
             // not work: the bound keeps a record that changes under this driver from spinning it
             for (int pass = 0; pass < MAX_PASSES_PER_STAGE * r.stages().size() + 1; pass++) {
@@ -209,11 +214,11 @@ final class GraphRun {
                         return null;
                     }
                 }
-                return start(r, s);
+                return start(s);
             case STARTING:
-                return resume(r, s);
+                return resume(s);
             case RUNNING:
-                return watch(r, s);
+                return watch(s);
             case COMPLETED:
                 // its result is one of the graph's; a driver that took over reads it from its job
                 watched(s);
@@ -224,7 +229,7 @@ final class GraphRun {
     }
 
     /** Reserves the stage's job id in the record (the fence), then creates the job. */
-    private GraphRecord start(GraphRecord r, StageRecord s) {
+    private GraphRecord start(StageRecord s) {
         String jobId = newJobId.get().toString();
         String seal = StageRecord.sealJob(shared.key(), id, s.name(), jobId);
         GraphRecord reserved = shared.maps().graphs.executeOnKey(id,
@@ -240,7 +245,7 @@ final class GraphRun {
      * A stage STARTING: its job id is reserved, and its job exists unless the driver that reserved
      * it was lost first. Creates it, under the same id, only if no member has it.
      */
-    private GraphRecord resume(GraphRecord r, StageRecord s) {
+    private GraphRecord resume(StageRecord s) {
         if (!s.jobVerifies(shared.key(), id)) {
             throw new ForgedStage();
         }
@@ -322,7 +327,7 @@ final class GraphRun {
     private static final long RESULT_WAIT_SECONDS = 30;
 
     /** A RUNNING stage: ends it in the record once its job has ended. */
-    private GraphRecord watch(GraphRecord r, StageRecord s) {
+    private GraphRecord watch(StageRecord s) {
         JobHandle<Object> handle = watched(s);
         if (!handle.result().isDone()) {
             return null;
