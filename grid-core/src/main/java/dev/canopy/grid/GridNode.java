@@ -2,6 +2,7 @@ package dev.canopy.grid;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import dev.canopy.grid.internal.engine.Engine;
 import dev.canopy.grid.internal.trust.ClusterKey;
 import dev.canopy.grid.internal.access.AsyncCallbacks;
@@ -10,10 +11,14 @@ import dev.canopy.grid.internal.engine.NodeBootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -32,11 +37,16 @@ import java.util.function.Consumer;
  */
 public final class GridNode extends RecordsGrid {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GridNode.class);
     private static final long GRACEFUL_DRAIN_MILLIS = 30_000;
 
     private final HazelcastInstance hz;
     private final boolean ownsHazelcast;
-    private final Engine engine;
+    /** Replaced when this member is merged back into the cluster after a split (see {@link #rejoin}). */
+    private volatile Engine engine;
+    private final GridConfig config;
+    /** The hosts' fatal-error actions, given again to an engine that replaces another. */
+    private final List<Consumer<? super Throwable>> fatalErrorActions = new CopyOnWriteArrayList<>();
     private final MeterRegistry registry;
     private final boolean ownsRegistry;
     private final boolean driveOwnJobs;
@@ -53,6 +63,7 @@ public final class GridNode extends RecordsGrid {
         this.tunesAsyncCallbacks = ownsHazelcast && config.tuneAsyncCallbacks();
         this.registry = config.meterRegistry().orElseGet(() -> config.metricsEnabled()
                 ? new SimpleMeterRegistry() : new CompositeMeterRegistry());
+        this.config = config;
         this.engine = new Engine(hz, this, access, NodeBootstrap.settings(config), registry);
     }
 
@@ -105,7 +116,32 @@ public final class GridNode extends RecordsGrid {
             throw e;
         }
         node.access.start();
+        node.hz.getLifecycleService().addLifecycleListener(node::rejoin);
         return node;
+    }
+
+    /**
+     * After a network split, Hazelcast merges the smaller side into the bigger one: each member of
+     * the smaller side drops its data, joins the other side under a new member id, and hands over
+     * its entries for merging. To the side it joins, it is a new member: its old self left, and its
+     * work was recovered. So its engine stops without a grid call when the merge starts, and a new
+     * engine starts for the new member id when the merge is done: the node rejoins as if it had
+     * just started, and is given work again.
+     */
+    private void rejoin(LifecycleEvent event) {
+        if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+            LOG.warn("Canopy member {} was split from the cluster and is merging back into it: its engine stops; the"
+                    + " work it held was recovered by the other side, to which it left", engine.memberId());
+            engine.fence();
+        } else if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+            Engine fresh = new Engine(hz, this, access, NodeBootstrap.settings(config), registry);
+            for (Consumer<? super Throwable> action : fatalErrorActions) {
+                fresh.onFatalError(action);
+            }
+            engine = fresh;
+            fresh.start();
+            LOG.info("Canopy member merged back into the cluster as member {}: its engine runs again", memberId());
+        }
     }
 
     @Override
@@ -150,7 +186,9 @@ public final class GridNode extends RecordsGrid {
      * should be short: hand anything slow (such as closing this node) to another thread.
      */
     public GridNode onFatalError(Consumer<? super Throwable> action) {
-        engine.onFatalError(Objects.requireNonNull(action, "action must not be null: pass what to do on a fatal error"));
+        Objects.requireNonNull(action, "action must not be null: pass what to do on a fatal error");
+        fatalErrorActions.add(action);
+        engine.onFatalError(action);
         return this;
     }
 

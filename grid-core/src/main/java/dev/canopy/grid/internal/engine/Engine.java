@@ -85,6 +85,7 @@ public final class Engine implements MemberEngine {
     private final JobLifecycle lifecycle;
     private final Watchdog watchdog;
     private final GraphDrivers graphs;
+    private final Quorum quorum;
     private final Leaves leaves;
     private final CodeStore codeStore;
     private final JobLoaders jobLoaders;
@@ -123,7 +124,8 @@ public final class Engine implements MemberEngine {
         this.handOver = new HandOver(shared, workers, sender, this::dispatch);
         this.tree = new Tree(shared, leaves, sender, handOver, driverPool);
         this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
-        this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool, trust);
+        this.quorum = new Quorum(hz, settings.minClusterSize());
+        this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool, trust, quorum);
         this.graphs = new GraphDrivers(shared, access, driverPool, timer, () -> newJobId(true), this::submit);
     }
 
@@ -203,6 +205,31 @@ public final class Engine implements MemberEngine {
         stop();
     }
 
+    /**
+     * Stops at once without a single grid call: this member is being merged back into the cluster
+     * after a network split, under a new member id, and the side it rejoins recovered its work
+     * long ago (to that side, this member left). Its maps are being reset, so a call could only wait.
+     */
+    public void fence() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        tree.startClosing();
+        graphs.stop();
+        tree.closed();
+        commits.stop();
+        handOver.stop();
+        watchdog.stop();
+        timer.shutdownNow();
+        MemberEngine.unregister(hz, this);
+        hz.getCluster().removeMembershipListener(membershipRegistration);
+        jobs.cancelAll();
+        workers.close();
+        driverPool.shutdownNow();
+        jobLoaders.close();
+    }
+
     /** Stops at once, handing nothing over: the members left behind recover this member's work. */
     public void close() {
         close(0);
@@ -253,6 +280,7 @@ public final class Engine implements MemberEngine {
      */
     public void submit(JobRecord record, byte[] spec) {
         if (ownsPartitionOf(record.id())) {
+            quorum.require("job " + record.id() + " ('" + record.name() + "')");
             lifecycle.acceptJob(record, spec);
         } else {
             access.submitRemotely(record, spec);
@@ -265,6 +293,7 @@ public final class Engine implements MemberEngine {
      */
     public void submitGraph(GraphRecord record, byte[] spec) {
         if (ownsPartitionOf(record.id())) {
+            quorum.require("graph " + record.id() + " ('" + record.name() + "')");
             graphs.accept(record, spec);
         } else {
             access.graphs().submitRemotely(record, spec, access);
@@ -274,12 +303,16 @@ public final class Engine implements MemberEngine {
     @Override
     public void acceptGraph(GraphRecord record, byte[] spec) {
         metrics.received();
+        quorum.require("graph " + record.id() + " ('" + record.name() + "')");
         graphs.accept(record, spec);
     }
 
     /** The graphs' once-a-second takeover; on the timer, so a failure must not end the schedule. */
     private void takeOverGraphs() {
         try {
+            if (!quorum.holds()) {
+                return;
+            }
             graphs.tick();
         } catch (RuntimeException e) {
             if (!closing) {
@@ -296,6 +329,7 @@ public final class Engine implements MemberEngine {
     @Override
     public void acceptJob(JobRecord record, byte[] spec) {
         metrics.received();
+        quorum.require("job " + record.id() + " ('" + record.name() + "')");
         lifecycle.acceptJob(record, spec);
     }
 
@@ -332,7 +366,14 @@ public final class Engine implements MemberEngine {
 
     /** The idle hook of the worker pool. */
     private void stealIfIdle() {
-        handOver.stealIfIdle();
+        if (quorum.holds()) {
+            handOver.stealIfIdle();
+        }
+    }
+
+    /** The member id this engine runs under (a member merged back after a split runs a new engine under a new id). */
+    public UUID memberId() {
+        return localId;
     }
 
     /** The error that impaired this member, if one did (see {@link MemberHealth}). */

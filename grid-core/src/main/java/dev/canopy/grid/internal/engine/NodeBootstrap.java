@@ -37,7 +37,12 @@ public final class NodeBootstrap {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(grid.members());
-        GridMaps.configure(config, grid.backupCount());
+        // after a network split, the sides look for each other as often as a member is declared dead,
+        // not Hazelcast's 5 minutes: how long a healed split takes to merge is part of what Canopy promises
+        String mergeEvery = Long.toString(Math.max(5, grid.maxNoHeartbeat().toSeconds()));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", mergeEvery);
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", mergeEvery);
+        GridMaps.configure(config, grid.backupCount(), grid.minClusterSize());
         config.getSerializationConfig().setJavaSerializationFilterConfig(SerialFilter.hazelcastFilter(grid.serialAllow()));
         return config;
     }
@@ -72,6 +77,6 @@ public final class NodeBootstrap {
     public static EngineSettings settings(GridConfig grid) {
         return new EngineSettings(grid.workerThreads(), grid.fanOut(), grid.leafSize(), grid.resultTtl().toMillis(),
                 grid.maxResultBytes(), grid.cancelGrace().toMillis(), grid.metricsJobNames(),
-                grid.metricsJobExpiry().toMillis(), grid.codeTtl().toMillis());
+                grid.metricsJobExpiry().toMillis(), grid.codeTtl().toMillis(), grid.minClusterSize());
     }
 }

@@ -48,11 +48,13 @@ final class Watchdog {
     private final WorkerPool workers;
     private final Executor driverPool;
     private final TrustedMembers trust;
+    private final Quorum quorum;
     private final AtomicInteger ticks = new AtomicInteger();
     private volatile boolean stopped;
 
     Watchdog(Shared shared, Leaves leaves, Tree tree, JobLifecycle lifecycle, WorkerPool workers, Executor driverPool,
-             TrustedMembers trust) {
+             TrustedMembers trust, Quorum quorum) {
+        this.quorum = quorum;
         this.trust = trust;
         this.shared = shared;
         this.leaves = leaves;
@@ -64,6 +66,10 @@ final class Watchdog {
 
     void tick() {
         try {
+            if (!quorum.holds()) {
+                // a side of a split without the quorum writes nothing: the other side recovers its work
+                return;
+            }
             leaves.markRunning();
             publishMemberInfo();
             shared.placement().refreshMemberInfos();

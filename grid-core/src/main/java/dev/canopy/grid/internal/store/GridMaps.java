@@ -8,6 +8,10 @@ import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
@@ -64,12 +68,40 @@ public final class GridMaps {
         this.control = hz.getExecutorService(CONTROL);
     }
 
+    /** The split-brain protection of Canopy's structures when a node sets {@code minClusterSize}. */
+    public static final String MIN_CLUSTER_SIZE = "canopy-min-cluster-size";
+
     /** Adds Canopy's structures to a member config that is about to start. */
     public static void configure(Config config, int backupCount) {
+        configure(config, backupCount, 0);
+    }
+
+    /**
+     * Adds Canopy's structures to a member config that is about to start; with a
+     * {@code minClusterSize} above one, every read and write of them on a side of a network split
+     * smaller than that is refused (Hazelcast's split-brain protection), so such a side can neither
+     * end a job nor commit a sub-job. When the network heals, entries of the smaller side are merged
+     * only where the bigger side has none ({@code PutIfAbsentMergePolicy}): the first end a job got stays.
+     */
+    public static void configure(Config config, int backupCount, int minClusterSize) {
+        boolean protect = minClusterSize > 1;
+        if (protect) {
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MIN_CLUSTER_SIZE, true, minClusterSize)
+                    .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+        }
         for (MapConfig map : mapConfigs(backupCount)) {
+            map.setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(),
+                    MergePolicyConfig.DEFAULT_BATCH_SIZE));
+            if (protect) {
+                map.setSplitBrainProtectionName(MIN_CLUSTER_SIZE);
+            }
             config.addMapConfig(map);
         }
-        config.addExecutorConfig(executorConfig());
+        ExecutorConfig executor = executorConfig();
+        if (protect) {
+            executor.setSplitBrainProtectionName(MIN_CLUSTER_SIZE);
+        }
+        config.addExecutorConfig(executor);
     }
 
     /**
