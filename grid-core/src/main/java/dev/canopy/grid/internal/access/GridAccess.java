@@ -1,6 +1,7 @@
 package dev.canopy.grid.internal.access;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.canopy.grid.GridException;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
@@ -199,7 +200,11 @@ public final class GridAccess {
                     // lasting: the same bytes are refused by any member
                     throw new JobRefusedException(refused.getMessage());
                 }
-                last = new RetriableGridException("could not submit " + what + ": " + cause.getMessage(), cause);
+                String why = cause instanceof SplitBrainProtectionException
+                        ? "the member that owns its partition sees fewer members than its minClusterSize (a network"
+                        + " split?); submit it again once the network heals"
+                        : cause.getMessage();
+                last = new RetriableGridException("could not submit " + what + ": " + why, cause);
             }
         }
         throw last;
