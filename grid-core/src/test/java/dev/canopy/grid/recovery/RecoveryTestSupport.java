@@ -15,6 +15,7 @@ import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.TestCluster;
 import dev.canopy.grid.internal.store.GraphRecord;
+import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobRecord;
 import dev.canopy.grid.internal.store.SubJobKey;
 import dev.canopy.grid.internal.store.SubJobRecord;
@@ -50,6 +51,8 @@ public abstract class RecoveryTestSupport {
 
     private final TestCluster cluster = new TestCluster("canopy-recovery");
     private final List<String> runs = new CopyOnWriteArrayList<>();
+    /** The {@code minClusterSize} of members started from now on (see {@link #requireMembers}). */
+    private int minClusterSize;
     /** Whether members started from now on drive the jobs they submit (see {@link #spreadTopDrivers}). */
     private boolean driveOwnJobs = true;
 
@@ -74,6 +77,14 @@ public abstract class RecoveryTestSupport {
         driveOwnJobs = false;
     }
 
+    /**
+     * Members started from now on need {@code minClusterSize} members on their side to drive work,
+     * as {@code GridNode.start} configures them: split-brain protection on Canopy's maps.
+     */
+    protected void requireMembers(int minClusterSize) {
+        this.minClusterSize = minClusterSize;
+    }
+
     /** Starts {@code members} members and waits until they form one cluster with a stable partition table. */
     protected List<GridNode> startCluster(int members, int backupCount) {
         return cluster.start(members, () -> startMember(backupCount));
@@ -85,8 +96,14 @@ public abstract class RecoveryTestSupport {
         // as GridNode.start would configure it from GridConfig's defaults (heartbeatInterval, maxNoHeartbeat)
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+        if (minClusterSize > 1) {
+            // as GridNode.start configures a node with a minClusterSize: protection, and merges looked for every 5 s
+            GridMaps.configure(config, backupCount, minClusterSize);
+            config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+            config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        }
         return cluster.startMember(config, GridConfig.defaults().workerThreads(WORKER_THREADS)
-                .backupCount(backupCount).driveOwnJobs(driveOwnJobs));
+                .backupCount(backupCount).driveOwnJobs(driveOwnJobs).minClusterSize(minClusterSize));
     }
 
     /** A client of this test's cluster; closed with it. */

@@ -19,6 +19,7 @@ import com.hazelcast.query.extractor.ValueCollector;
 import com.hazelcast.query.extractor.ValueExtractor;
 import dev.canopy.grid.MemberInfo;
 
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -68,6 +69,17 @@ public final class GridMaps {
         this.control = hz.getExecutorService(CONTROL);
     }
 
+    /**
+     * The maps guarded by split-brain protection: those whose writes decide a job's outcome, its
+     * end and its sub-jobs' commits. Not the job and graph records: a map with an index creates it
+     * when its proxy is first made, which protection refuses until the cluster has formed; the
+     * engine of a side without the quorum takes over, accepts and starts nothing itself, and a
+     * record alone never ends a job (see {@code engine.Quorum}). Not each member's own entries
+     * ({@code canopy.members}, {@code canopy.engines}), which a member writes as it starts, nor
+     * shipped code, which is stored by content.
+     */
+    private static final Set<String> PROTECTED = Set.of(SUBJOBS, RESULTS);
+
     /** The split-brain protection of Canopy's structures when a node sets {@code minClusterSize}. */
     public static final String MIN_CLUSTER_SIZE = "canopy-min-cluster-size";
 
@@ -92,7 +104,7 @@ public final class GridMaps {
         for (MapConfig map : mapConfigs(backupCount)) {
             map.setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(),
                     MergePolicyConfig.DEFAULT_BATCH_SIZE));
-            if (protect) {
+            if (protect && PROTECTED.contains(map.getName())) {
                 map.setSplitBrainProtectionName(MIN_CLUSTER_SIZE);
             }
             config.addMapConfig(map);
