@@ -52,12 +52,28 @@ public final class NodeBootstrap {
         GridMaps.configureDynamically(hz, grid.backupCount());
     }
 
-    /** Warns when a node Canopy starts binds beyond loopback without a key (see {@link #exposedWithoutKey}). */
+    /**
+     * Warns when a node Canopy starts binds beyond loopback without a key (see {@link #exposedWithoutKey}),
+     * and when it joins other machines with no {@code minClusterSize} (see {@link #splitUnsafe}).
+     */
     public static void warnIfExposed(GridConfig grid, ClusterKey key) {
-        String warning = exposedWithoutKey(grid.bindAddress(), key.isSet());
-        if (warning != null) {
-            LoggerFactory.getLogger(NodeBootstrap.class).warn(warning);
+        for (String warning : new String[] {exposedWithoutKey(grid.bindAddress(), key.isSet()),
+                splitUnsafe(grid.bindAddress(), grid.members().size(), grid.minClusterSize())}) {
+            if (warning != null) {
+                LoggerFactory.getLogger(NodeBootstrap.class).warn(warning);
+            }
         }
+    }
+
+    /**
+     * The warning for a node across machines that would run work on both sides of a network split,
+     * or null: beyond loopback, with more than one member listed, and {@code minClusterSize} below 2.
+     */
+    static String splitUnsafe(String bindAddress, int membersListed, int minClusterSize) {
+        return isLoopback(bindAddress) || membersListed < 2 || minClusterSize > 1 ? null : "This Canopy node joins "
+                + membersListed + " listed members with minClusterSize " + minClusterSize + ": if the network splits,"
+                + " both sides run the same jobs and may each report a result; set minClusterSize to a majority of"
+                + " the members (see README, Running a cluster across machines)";
     }
 
     /**
@@ -67,11 +83,15 @@ public final class NodeBootstrap {
      */
     static String exposedWithoutKey(String bindAddress, boolean hasKey) {
         String address = bindAddress.strip();
-        boolean loopback = address.equalsIgnoreCase("localhost") || address.startsWith("127.")
-                || address.equals("::1") || address.equals("[::1]") || address.equals("0:0:0:0:0:0:0:1");
-        return hasKey || loopback ? null : "This Canopy node binds to " + address + " without a cluster key: anyone"
+        return hasKey || isLoopback(address) ? null : "This Canopy node binds to " + address + " without a cluster key: anyone"
                 + " who reaches its port can run code on it; set clusterKeyFile or CANOPY_CLUSTER_KEY (see README,"
                 + " Security)";
+    }
+
+    private static boolean isLoopback(String bindAddress) {
+        String address = bindAddress.strip();
+        return address.equalsIgnoreCase("localhost") || address.startsWith("127.") || address.equals("::1")
+                || address.equals("[::1]") || address.equals("0:0:0:0:0:0:0:1");
     }
 
     public static EngineSettings settings(GridConfig grid) {

@@ -46,4 +46,15 @@ class NodeBootstrapTest {
         assertEquals(WARNING, NodeBootstrap.exposedWithoutKey("10.0.0.5", false));
         assertEquals(WARNING.replace("10.0.0.5", "0.0.0.0"), NodeBootstrap.exposedWithoutKey("0.0.0.0", false));
     }
+
+    @Test
+    void whenNodeJoinsOtherMachinesWithoutMinClusterSize_thenItWarnsThatBothSidesOfASplitWouldRun() {
+        // given / when / then
+        assertEquals("This Canopy node joins 3 listed members with minClusterSize 0: if the network splits, both sides"
+                + " run the same jobs and may each report a result; set minClusterSize to a majority of the members"
+                + " (see README, Running a cluster across machines)", NodeBootstrap.splitUnsafe("10.0.0.5", 3, 0));
+        assertNull(NodeBootstrap.splitUnsafe("10.0.0.5", 3, 2), "a majority is set");
+        assertNull(NodeBootstrap.splitUnsafe("10.0.0.5", 1, 0), "one member listed: nothing to split from");
+        assertNull(NodeBootstrap.splitUnsafe("127.0.0.1", 3, 0), "one machine");
+    }
 }
