@@ -243,4 +243,36 @@ class JobGraphTest extends GridTestSupport {
         assertEquals(14851L, await(handle.result()).get("d"));
         assertTrue(other.graph(GraphId.newId()).isEmpty());
     }
+
+    /** Latches of the side-by-side test, by run: each factory counts down, then waits for the other's count. */
+    private static final java.util.Map<String, java.util.concurrent.CountDownLatch> BOTH_STARTED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Job<Long, Long> afterBothStarted(String run, String name, long value) throws InterruptedException {
+        java.util.concurrent.CountDownLatch both = BOTH_STARTED.get(run);
+        both.countDown();
+        if (!both.await(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("stage " + name + "'s factory ran alone: the other factory never started");
+        }
+        return constant(name, value);
+    }
+
+    @Test
+    void whenTwoStagesAreReadyTogether_thenTheirFactoriesRunSideBySide() {
+        // given: b's and c's factories each wait until both have started
+        List<GridNode> nodes = startCluster(1);
+        String run = java.util.UUID.randomUUID().toString();
+        BOTH_STARTED.put(run, new java.util.concurrent.CountDownLatch(2));
+        JobGraph graph = JobGraph.builder("side-by-side")
+                .stage("a", constant("side-a", 1))
+                .stage("b", in -> afterBothStarted(run, "side-b", 2), "a")
+                .stage("c", in -> afterBothStarted(run, "side-c", 3), "a")
+                .build();
+
+        // when
+        Map<String, Object> results = await(nodes.get(0).submit(graph).result());
+
+        // then
+        assertEquals(Map.of("a", 1L, "b", 2L, "c", 3L), results);
+    }
 }

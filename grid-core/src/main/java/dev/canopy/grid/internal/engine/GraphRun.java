@@ -54,7 +54,8 @@ import java.util.function.Supplier;
  *
  * <p>Threads: {@link #advance()} runs on the driver pool, one call at a time (it is synchronized),
  * woken by a stage job's end, by a retry a second after a failed grid call, and at the start.
- * Stage factories run there too: they are user code, on the graph's class loader.
+ * A stage's job is created (its factory run, user code on the graph's class loader, and the job
+ * submitted) on a driver-pool thread of its own, so stages ready together start side by side.
  */
 final class GraphRun {
 
@@ -74,6 +75,8 @@ final class GraphRun {
     private final Supplier<JobId> newJobId;
     private final BiConsumer<JobRecord, byte[]> submitter;
     private final Map<String, JobHandle<Object>> stageJobs = new ConcurrentHashMap<>();
+    /** Stages whose job this driver is creating now, apart from {@link #advance()}: it leaves them alone. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
     private final Runnable onStopped;
     private volatile boolean stopped;
     private volatile ScheduledFuture<?> timeout;
@@ -238,7 +241,31 @@ final class GraphRun {
             // another driver has the role, or the graph ended: read the record again, which says which
             return shared.maps().graphs.executeOnKey(id, new GraphProcessors.Peek());
         }
-        return create(reserved.stage(s.name()));
+        createApart(reserved.stage(s.name()));
+        return reserved;
+    }
+
+    /**
+     * Creates the stage's job on a thread of its own, so stages ready at once start side by side
+     * however long each factory takes; its end (or its failure) wakes this driver again.
+     */
+    private void createApart(StageRecord s) {
+        creating.add(s.name());
+        driverPool.execute(() -> {
+            try {
+                if (!stopped) {
+                    create(s);
+                }
+            } catch (RuntimeException e) {
+                // the stage stays STARTING: the next round creates its job under the same id if no member has it
+                LOG.warn("Creating the job of stage '{}' of graph {} ('{}') failed; trying again in a second", s.name(),
+                        id, spec.name(), e);
+                timer.schedule(this::wake, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } finally {
+                creating.remove(s.name());
+                wake();
+            }
+        });
     }
 
     /**
@@ -249,10 +276,14 @@ final class GraphRun {
         if (!s.jobVerifies(shared.key(), id)) {
             throw new ForgedStage();
         }
+        if (creating.contains(s.name())) {
+            return null;
+        }
         boolean exists = stageJobs.containsKey(s.name()) || shared.maps().jobs.containsKey(s.jobId())
                 || shared.maps().results.containsKey(s.jobId());
         if (!exists) {
-            return create(s);
+            createApart(s);
+            return null;
         }
         watched(s);
         return shared.maps().graphs.executeOnKey(id, new GraphProcessors.StageCreated(s.name(), s.jobId()));
