@@ -6,6 +6,7 @@ import dev.canopy.grid.GraphInfo;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.Job;
+import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
@@ -263,6 +264,21 @@ class ExampleRunnerTest {
 
         @Override
         public Topology topology() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public GraphHandle submit(JobGraph graph) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<GraphHandle> graph(GraphId id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<GraphInfo> graphs() {
             throw new UnsupportedOperationException();
         }
 

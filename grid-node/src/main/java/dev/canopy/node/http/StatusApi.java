@@ -1,24 +1,29 @@
 package dev.canopy.node.http;
 
+import dev.canopy.grid.GraphId;
+import dev.canopy.grid.GraphInfo;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.MemberInfo;
+import dev.canopy.grid.StageInfo;
 import dev.canopy.grid.Topology;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * What the JSON API answers, as records Jackson writes field by field: the public records of
- * {@code dev.canopy.grid} with ids and instants turned into strings, and a job's tree. Every method
- * reads the grid afresh; nothing is cached.
+ * {@code dev.canopy.grid} with ids and instants turned into strings, a job's tree, and a graph's
+ * stages with their jobs' progress. Every method reads the grid afresh; nothing is cached.
  */
 final class StatusApi {
 
@@ -68,10 +73,46 @@ final class StatusApi {
     record CancelView(String id, boolean cancelled) {
     }
 
+    /**
+     * One stage of a graph: {@code job} is null until the stage's job is created, {@code error} says why
+     * it failed or did not run, and {@code progress} is its job's, null while it has none (or once the
+     * job's record has expired).
+     */
+    record StageView(String name, List<String> after, String state, String job, String error,
+                     ProgressView progress) {
+        static StageView of(StageInfo s, Map<JobId, JobInfo> jobs) {
+            JobInfo job = s.job() == null ? null : jobs.get(s.job());
+            return new StageView(s.name(), s.after(), s.state() == null ? null : s.state().name(),
+                    s.job() == null ? null : s.job().toString(), s.error(),
+                    job == null ? null : ProgressView.of(job.progress()));
+        }
+    }
+
+    /**
+     * A graph and its stages, in the order they were added. {@code submitted} is ISO-8601 in UTC;
+     * {@code driver} is the member driving it, null once it ended.
+     */
+    record GraphView(String id, String name, String state, String submitted, UUID driver, List<StageView> stages) {
+        static GraphView of(GraphInfo g, Map<JobId, JobInfo> jobs) {
+            List<StageView> stages = g.stages().stream().map(s -> StageView.of(s, jobs)).toList();
+            return new GraphView(g.id().toString(), g.name(), g.state() == null ? null : g.state().name(),
+                    g.submitted() == null ? null : g.submitted().toString(), g.driver(), stages);
+        }
+    }
+
+    /** One page of the graph listing, newest first, as {@link JobsPage} is of jobs. */
+    record GraphsPage(List<GraphView> graphs, int total, int offset, int limit) {
+    }
+
     /** Newest first; jobs submitted at the same instant by id, so pages do not overlap. */
     private static final Comparator<JobInfo> NEWEST_FIRST = Comparator
             .comparing(JobInfo::submitted, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
             .thenComparing(j -> j.id().toString());
+
+    /** As {@link #NEWEST_FIRST}, for graphs. */
+    private static final Comparator<GraphInfo> NEWEST_GRAPHS_FIRST = Comparator
+            .comparing(GraphInfo::submitted, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
+            .thenComparing(g -> g.id().toString());
 
     private final Grid grid;
     private final JobTree tree;
@@ -117,6 +158,40 @@ final class StatusApi {
     private JobView finishedJob(JobId id) {
         JobHandle<?> handle = handle(id);
         return new JobView(id.toString(), null, handle.state().name(), ProgressView.of(handle.progress()), null, null);
+    }
+
+    /** Graphs {@code offset .. offset + limit - 1} of the grid's listing, newest first, with their stages. */
+    GraphsPage graphs(int offset, int limit) {
+        List<GraphInfo> all = new ArrayList<>(grid.graphs());
+        all.sort(NEWEST_GRAPHS_FIRST);
+        int from = Math.min(offset, all.size());
+        int to = (int) Math.min((long) from + limit, all.size());
+        List<GraphInfo> page = all.subList(from, to);
+        Map<JobId, JobInfo> jobs = stageJobs(page);
+        return new GraphsPage(page.stream().map(g -> GraphView.of(g, jobs)).toList(), all.size(), offset, limit);
+    }
+
+    /** @throws HttpError 404 when the grid holds no graph {@code id} */
+    GraphView graph(GraphId id) {
+        GraphInfo graph = grid.graphs().stream()
+                .filter(g -> id.equals(g.id()))
+                .findFirst()
+                .orElseThrow(() -> HttpError.notFound(
+                        "no graph " + id + ": it never existed here, or it ended and its record expired"));
+        return GraphView.of(graph, stageJobs(List.of(graph)));
+    }
+
+    /** The listed jobs by id, for their progress; the listing is read only when a stage of {@code graphs} has a job. */
+    private Map<JobId, JobInfo> stageJobs(List<GraphInfo> graphs) {
+        boolean any = graphs.stream().flatMap(g -> g.stages().stream()).anyMatch(s -> s.job() != null);
+        if (!any) {
+            return Map.of();
+        }
+        Map<JobId, JobInfo> jobs = new HashMap<>();
+        for (JobInfo j : grid.jobs()) {
+            jobs.put(j.id(), j);
+        }
+        return jobs;
     }
 
     /** @throws HttpError 404 when the grid knows no job {@code id} */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import dev.canopy.grid.GraphId;
 import dev.canopy.grid.JobId;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class StatusHandler implements Function<Request, Response> {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
-    private static final Set<String> JOBS_PARAMS = Set.of("limit", "offset");
+    private static final Set<String> PAGE_PARAMS = Set.of("limit", "offset");
 
     private final StatusApi api;
     private final HostCheck hosts;
@@ -104,13 +105,7 @@ final class StatusHandler implements Function<Request, Response> {
         if (path.equals(List.of("api", "jobs"))) {
             requireGet(method, shownPath);
             tokens.requireForRead(request);
-            Map<String, List<String>> query = request.query();
-            for (String name : query.keySet()) {
-                if (!JOBS_PARAMS.contains(name)) {
-                    throw HttpError.badRequest("unknown query parameter '" + HttpError.shown(name)
-                            + "' of /api/jobs: use limit and offset");
-                }
-            }
+            Map<String, List<String>> query = pageQuery(request, "/api/jobs");
             int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
             int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
             return json(api.jobs(offset, limit));
@@ -120,8 +115,38 @@ final class StatusHandler implements Function<Request, Response> {
             tokens.requireForRead(request);
             return json(api.job(jobId(path.get(2))));
         }
+        if (path.equals(List.of("api", "graphs"))) {
+            requireGet(method, shownPath);
+            tokens.requireForRead(request);
+            Map<String, List<String>> query = pageQuery(request, "/api/graphs");
+            int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
+            int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+            return json(api.graphs(offset, limit));
+        }
+        if (path.size() == 3 && path.get(0).equals("api") && path.get(1).equals("graphs")) {
+            requireGet(method, shownPath);
+            tokens.requireForRead(request);
+            return json(api.graph(graphId(path.get(2))));
+        }
         throw HttpError.notFound("no such path " + HttpError.shown(shownPath) + ": try /, /metrics, /api/topology, "
-                + "/api/jobs, /api/jobs/{id} or POST /api/jobs/{id}/cancel");
+                + "/api/jobs, /api/jobs/{id}, /api/graphs, /api/graphs/{id} or POST /api/jobs/{id}/cancel");
+    }
+
+    /**
+     * The query of a listing ({@code endpoint} is its path, for the message), which takes only
+     * {@code limit} and {@code offset}.
+     *
+     * @throws HttpError 400 naming a parameter it does not take
+     */
+    private static Map<String, List<String>> pageQuery(Request request, String endpoint) {
+        Map<String, List<String>> query = request.query();
+        for (String name : query.keySet()) {
+            if (!PAGE_PARAMS.contains(name)) {
+                throw HttpError.badRequest("unknown query parameter '" + HttpError.shown(name) + "' of " + endpoint
+                        + ": use limit and offset");
+            }
+        }
+        return query;
     }
 
     /**
@@ -153,6 +178,18 @@ final class StatusHandler implements Function<Request, Response> {
         }
         try {
             return JobId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage()); // names the text cut to 80 characters
+        }
+    }
+
+    private static GraphId graphId(String text) {
+        if (text.isEmpty()) {
+            throw HttpError.badRequest("missing graph id: use /api/graphs/{id} with a graph id such as "
+                    + "3f2b9c1e-0d4a-4c7e-9a51-2b6f0c8e7d13");
+        }
+        try {
+            return GraphId.parse(text);
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(e.getMessage()); // names the text cut to 80 characters
         }

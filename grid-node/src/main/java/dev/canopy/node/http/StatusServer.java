@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * GET  /                        the status page: members and their load, jobs with progress bars, a job's tree,
- *                               live (self-contained, no external resource; polls the API below every second)
+ *                               job graphs with their stages, live (self-contained, no external resource; polls
+ *                               the API below every second)
  * GET  /metrics                 Prometheus text (format 0.0.4) of the node's meters
  * GET  /api/topology            {"members": [{uuid, address, workerThreads, busy, queuedLeaves, roles}]}
  * GET  /api/jobs?limit=&amp;offset=  {"jobs": [{id, name, state, progress: {total, done, failed, retried, running,
@@ -46,14 +47,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GET  /api/jobs/{id}           the job as above plus tree: [{path, parentPath, leaf, member, state, attempt,
  *                                 tasks, done, children}], treeSize, treeTruncated
  * POST /api/jobs/{id}/cancel    {"id": ..., "cancelled": true | false (it had ended already)}
+ * GET  /api/graphs?limit=&amp;offset=  {"graphs": [{id, name, state, submitted (ISO-8601), driver, stages: [{name,
+ *                                 after, state, job, error, progress}]}], total, offset, limit}: newest first,
+ *                               limit and offset as for jobs; a stage's job and progress are null until its job
+ *                               exists, its progress is its job's as in /api/jobs
+ * GET  /api/graphs/{id}         one graph as above
  * </pre>
  *
  * Every error is JSON {@code {"error": "<one line>", "status": <code>}}, never a stack trace or an
  * HTML page, and repeats at most 80 characters of any value from the request: 400 for a malformed
- * request, path escape ({@code %zz}), job id (only the 36-character UUID text is one) or query
+ * request, path escape ({@code %zz}), job or graph id (only the 36-character UUID text is one) or query
  * parameter (naming it, its value and what is allowed), 401 with {@code WWW-Authenticate: Bearer
  * realm="canopy"} for a request that lacks the token it needs, 403 for a cancel posted by another site's
- * page, 404 for an unknown job or path (and for {@code /metrics} without a Prometheus registry), 405
+ * page, 404 for an unknown job, graph or path (and for {@code /metrics} without a Prometheus registry), 405
  * with an {@code Allow} header for a wrong method, 421 for a Host it does not serve, 503 while the
  * node shuts down or when too many requests wait, 500 for anything else (its stack trace is logged
  * at WARN).

@@ -39,7 +39,7 @@ class HostAllowListTest extends StatusServerTestSupport {
 
     @Test
     void whenHostIsForeign_thenEveryPathIsMisdirected() {
-        for (String path : new String[] {"/", "/metrics", "/api/topology", "/api/jobs"}) {
+        for (String path : new String[] {"/", "/metrics", "/api/topology", "/api/jobs", "/api/graphs"}) {
             // when
             String answer = exchangeRaw(servers.get(0), "GET " + path + " HTTP/1.1\r\nHost: evil.example\r\n\r\n");
 

@@ -1,5 +1,6 @@
 package dev.canopy.node.http;
 
+import dev.canopy.grid.GraphHandle;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.JobHandle;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class HttpTokenTest extends StatusServerTestSupport {
         // given
         StatusServer server = startServer(keyed());
 
-        for (String path : new String[] {"/", "/api/topology", "/api/jobs", "/metrics"}) {
+        for (String path : new String[] {"/", "/api/topology", "/api/jobs", "/api/graphs", "/metrics"}) {
             // when
             HttpResponse<String> response = get(server, path);
 
@@ -150,8 +151,10 @@ class HttpTokenTest extends StatusServerTestSupport {
         // given
         StatusServer server = startServer(keyed().httpReadsNeedToken(true));
         JobHandle<Long> job = submitParkingJob("read-me", 20_000, 50);
+        GraphHandle graph = runGraph(diamond("read-me-too"));
 
-        for (String path : new String[] {"/api/topology", "/api/jobs", "/api/jobs/" + job.id(), "/metrics"}) {
+        for (String path : new String[] {"/api/topology", "/api/jobs", "/api/jobs/" + job.id(), "/api/graphs",
+                "/api/graphs/" + graph.id(), "/metrics"}) {
             // when
             HttpResponse<String> without = get(server, path);
             HttpResponse<String> wrong = send(HttpRequest.newBuilder(server.uri().resolve(path))

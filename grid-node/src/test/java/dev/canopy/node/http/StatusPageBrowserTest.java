@@ -1,6 +1,7 @@
 package dev.canopy.node.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.grid.GraphHandle;
 import dev.canopy.grid.JobHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The status page in headless Chromium (Debian's {@code chromium} package, which {@code .ci/run}
  * installs): the page's script runs against a live two-member cluster, and the DOM it leaves holds
- * the members, the job and the job's tree. A screenshot is written to
- * {@code grid-node/target/status-page.png}, and the DOM the script left to {@code target/status-page-dom.html}.
+ * the members, the job and the job's tree, or a finished graph's stages. Screenshots are written to
+ * {@code grid-node/target/status-page.png} and {@code status-page-graph.png}, and the DOM the script left
+ * to {@code target/status-page-dom.html} and {@code status-page-graph-dom.html}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class StatusPageBrowserTest extends StatusServerTestSupport {
@@ -36,6 +38,8 @@ class StatusPageBrowserTest extends StatusServerTestSupport {
     private static final long CHROMIUM_WAIT_SECONDS = 90;
     private static final Pattern TREE_NODE =
             Pattern.compile("<g class=\"node (leaf|driver) state-(assigned|running|done)( thin)?\"");
+    private static final Pattern GRAPH_STAGE =
+            Pattern.compile("<g class=\"stage state-([a-z]+)\" data-stage=\"([^\"]*)\" data-state=\"([A-Z]+)\"");
 
     @Test
     void whenJobRuns_thenPageDrawsItsTreeWithTheMembersAndTheJob() throws Exception {
@@ -83,6 +87,49 @@ class StatusPageBrowserTest extends StatusServerTestSupport {
             byte[] magic = new byte[8];
             System.arraycopy(Files.readAllBytes(screenshot), 0, magic, 0, 8);
             assertEquals("\u0089PNG", new String(magic, 0, 4, StandardCharsets.ISO_8859_1), "a PNG at " + screenshot);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    @Test
+    void whenDiamondGraphFinished_thenPageDrawsItsFourStagesWithTheirStatesAndArrows() throws Exception {
+        // given a finished diamond graph: a -> b, a -> c, b + c -> d
+        Path chromium = requireChromium();
+        GraphHandle graph = runGraph(diamond("browser-diamond"));
+        awaitGraphState(graph, "COMPLETED");
+        Path work = Files.createTempDirectory("canopy-chromium-");
+        try {
+            // when the page runs in a browser
+            String dom = runChromium(chromium, work, "dom", "--dump-dom");
+            Path domFile = targetDir().resolve("status-page-graph-dom.html");
+            Files.writeString(domFile, dom);
+            Path screenshot = targetDir().resolve("status-page-graph.png");
+            Files.deleteIfExists(screenshot);
+            runChromium(chromium, work, "screenshot", "--screenshot=" + screenshot.toAbsolutePath(),
+                    "--window-size=1280,1200", "--hide-scrollbars");
+
+            // then the graph is drawn with its state, each stage as a box with its state, and an arrow per "after"
+            int at = dom.indexOf("<div class=\"graph\" data-id=\"" + graph.id() + "\">");
+            assertTrue(at >= 0, "the graph is drawn; see " + domFile);
+            String drawn = dom.substring(at);
+            assertTrue(drawn.contains("<b>browser-diamond</b>"), "the graph's name is shown; see " + domFile);
+            assertTrue(drawn.contains("<span class=\"state COMPLETED\">COMPLETED</span>"), "its state; see " + domFile);
+            assertTrue(drawn.contains("4 / 4 stages completed"), "its count of completed stages; see " + domFile);
+            Matcher stages = GRAPH_STAGE.matcher(drawn);
+            List<String> boxes = new ArrayList<>();
+            while (stages.find() && boxes.size() < 4) {
+                boxes.add(stages.group(1) + " " + stages.group(2) + " " + stages.group(3));
+            }
+            assertEquals(List.of("completed a COMPLETED", "completed b COMPLETED", "completed c COMPLETED",
+                    "completed d COMPLETED"), boxes, "see " + domFile);
+            for (String arrow : new String[] {"a\" data-to=\"b", "a\" data-to=\"c", "b\" data-to=\"d",
+                    "c\" data-to=\"d"}) {
+                assertTrue(drawn.contains("<path class=\"edge\" data-from=\"" + arrow + "\""),
+                        "an arrow from " + arrow + "; see " + domFile);
+            }
+            assertTrue(dom.contains("id=\"status\" class=\"ok\""), "the page reached the API; see " + domFile);
+            assertTrue(Files.size(screenshot) > 10_000, "a screenshot was written to " + screenshot);
         } finally {
             deleteRecursively(work);
         }

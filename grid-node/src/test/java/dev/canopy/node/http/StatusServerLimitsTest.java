@@ -135,7 +135,7 @@ class StatusServerLimitsTest extends StatusServerTestSupport {
         assertEquals("job id must be a UUID like 3f2b9c1e-0d4a-4c7e-9a51-2b6f0c8e7d13 but was '" + "x".repeat(80)
                 + "...'", id);
         assertEquals("no such path /nope/" + "x".repeat(74) + "...: try /, /metrics, /api/topology, /api/jobs, "
-                + "/api/jobs/{id} or POST /api/jobs/{id}/cancel", path);
+                + "/api/jobs/{id}, /api/graphs, /api/graphs/{id} or POST /api/jobs/{id}/cancel", path);
         assertEquals("limit must be a whole number from 0 to 1000 but was '" + "x".repeat(80) + "...'", limit);
         assertTrue(method.length() < 250, method);
     }

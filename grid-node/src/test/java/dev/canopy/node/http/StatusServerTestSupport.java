@@ -3,11 +3,14 @@ package dev.canopy.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.grid.Await;
+import dev.canopy.grid.GraphHandle;
 import dev.canopy.grid.GridConfig;
 import dev.canopy.grid.GridNode;
 import dev.canopy.grid.Job;
+import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.Reducers;
+import dev.canopy.grid.Task;
 import dev.canopy.grid.TaskContext;
 import dev.canopy.grid.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -132,6 +135,50 @@ abstract class StatusServerTestSupport {
                 }
             }
             return null;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------ graphs
+
+    /** A one-task job returning {@code value}. */
+    static Job<Long, Long> constant(String name, long value) {
+        return Job.of(List.<Task<Long>>of(ctx -> value)).reduce(Reducers.sumLong()).name(name).build();
+    }
+
+    /** A one-task job whose task throws {@code IllegalStateException("stage blew up")}, with one attempt. */
+    static Job<Long, Long> failing(String name) {
+        return Job.of(List.<Task<Long>>of(ctx -> {
+            throw new IllegalStateException("stage blew up");
+        })).reduce(Reducers.sumLong()).name(name).maxAttempts(1).build();
+    }
+
+    /**
+     * a -> b, a -> c, b + c -> d: a sums 0..99 in 10 leaves (4950), b doubles it (9900), c adds one
+     * (4951), d adds b and c (14851).
+     */
+    static JobGraph diamond(String name) {
+        return JobGraph.builder(name)
+                .stage("a", Job.range(0, 100, (i, ctx) -> i).reduce(Reducers.sumLong()).name(name + "-a").leafSize(10)
+                        .build())
+                .stage("b", in -> constant(name + "-b", 2 * in.<Long>get("a")), "a")
+                .stage("c", in -> constant(name + "-c", in.<Long>get("a") + 1), "a")
+                .stage("d", in -> constant(name + "-d", in.<Long>get("b") + in.<Long>get("c")), "b", "c")
+                .build();
+    }
+
+    /** Submits {@code graph} from the first node and waits, with a bound, until it completed. */
+    GraphHandle runGraph(JobGraph graph) {
+        GraphHandle handle = nodes.get(0).submit(graph);
+        Await.awaitResult(handle.result(), WAIT);
+        return handle;
+    }
+
+    /** Waits until /api/graphs/{id} shows the graph in {@code state}; returns that answer. */
+    JsonNode awaitGraphState(GraphHandle graph, String state) {
+        return Await.awaitFound("graph " + graph.id() + " to show " + state + " in /api/graphs/{id}", () -> {
+            HttpResponse<String> response = get(0, "/api/graphs/" + graph.id());
+            return response.statusCode() == 200 && json(response).get("state").asText().equals(state)
+                    ? json(response) : null;
         });
     }
 
