@@ -1,7 +1,11 @@
 package dev.canopy.node;
 
+import dev.canopy.grid.GraphHandle;
+import dev.canopy.grid.GraphId;
+import dev.canopy.grid.GraphInfo;
 import dev.canopy.grid.Grid;
 import dev.canopy.grid.Job;
+import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
@@ -240,6 +244,21 @@ class ExampleRunnerTest {
         @Override
         public <R> JobHandle<R> submit(Job<?, R> job) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public GraphHandle submit(JobGraph graph) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<GraphHandle> graph(GraphId id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<GraphInfo> graphs() {
+            return List.of();
         }
 
         @Override
