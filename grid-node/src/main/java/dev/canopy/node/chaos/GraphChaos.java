@@ -168,7 +168,9 @@ final class GraphChaos {
         NodeProcess restarted = null;
         GraphInfo seen = atKill.orElse(null);
         int victim = seen == null || seen.driver() == null ? -1 : cluster.indexOf(seen.driver());
-        if (seen == null || seen.state().isTerminal()) {
+        if (seen == null) {
+            kill = "no kill (the grid did not list the graph)";
+        } else if (seen.state().isTerminal()) {
             kill = "no kill (the graph ended first)";
         } else if (victim < 0) {
             kill = "no kill (its driver " + seen.driver() + " is no node of this run)";
