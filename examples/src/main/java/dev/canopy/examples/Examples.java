@@ -10,6 +10,7 @@ public final class Examples {
     private static final List<Example> ALL = List.of(
             new PiExample(),
             new WordCountExample(),
+            new PipelineExample(),
             new SortExample(),
             new NestedExample(),
             new EmbeddedExample());

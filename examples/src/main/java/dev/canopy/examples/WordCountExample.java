@@ -64,9 +64,14 @@ public final class WordCountExample implements Example {
 
     /** The job: one task per line in {@value #MAP}, returning that line's word counts; the result is the text's. */
     public static Job<Map<String, Long>, Map<String, Long>> job() {
-        return Job.<Integer, String, Map<String, Long>>overMap(MAP, (lineNumber, line, ctx) -> countWords(line))
+        return job(MAP, "wordcount");
+    }
+
+    /** The same job over the lines in {@code map}, named {@code name}: the pipeline example counts its own copy. */
+    static Job<Map<String, Long>, Map<String, Long>> job(String map, String name) {
+        return Job.<Integer, String, Map<String, Long>>overMap(map, (lineNumber, line, ctx) -> countWords(line))
                 .reduce(Reducers.<String, Long>toMap(Long::sum))
-                .name("wordcount")
+                .name(name)
                 .build();
     }
 

@@ -18,7 +18,7 @@ class ExamplesTest {
         List<Example> all = Examples.all();
         Set<String> names = all.stream().map(Example::name).collect(Collectors.toSet());
 
-        assertEquals(List.of("pi", "wordcount", "sort", "nested", "embedded"),
+        assertEquals(List.of("pi", "wordcount", "pipeline", "sort", "nested", "embedded"),
                 all.stream().map(Example::name).toList());
         assertEquals(all.size(), names.size());
         all.forEach(e -> assertFalse(e.description().isBlank(), e.name()));

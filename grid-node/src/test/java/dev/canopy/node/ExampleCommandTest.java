@@ -30,6 +30,24 @@ class ExampleCommandTest {
     }
 
     @Test
+    void whenExamplePipelineRuns_thenItPrintsEachStageOnceAndExitsZero() {
+        // when: the default text, on the embedded cluster
+        CommandRun run = CommandRun.of("example", "pipeline", "--quiet");
+
+        // then: the words stage first; the other three in the order they end
+        assertEquals(GridCommand.OK, run.code(), run::toString);
+        List<String> lines = run.outLines();
+        List<String> stages = lines.stream().filter(l -> l.startsWith("stage ")).map(l -> l.split(":")[0]).toList();
+        assertEquals("stage words", stages.get(0), run::toString);
+        assertEquals(List.of("stage lengths", "stage top", "stage total", "stage words"),
+                stages.stream().sorted().toList(), run::toString);
+        assertTrue(lines.contains("stage top: the 20 most frequent words"), run::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("pipeline: graph completed in [\\d,]+ ms: 4 stages")),
+                run::toString);
+        assertTrue(run.out().contains("OK: "), run::toString);
+    }
+
+    @Test
     void whenExampleRefusesItsArguments_thenOneLineAndExitTwo() {
         CommandRun run = CommandRun.of("example", "pi", "--tasks", "0");
 

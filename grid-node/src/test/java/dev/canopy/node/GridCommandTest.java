@@ -50,7 +50,7 @@ class GridCommandTest {
         for (String command : List.of("submit", "example")) {
             CommandRun run = CommandRun.of(command, "--help");
 
-            for (String example : List.of("pi", "wordcount", "sort", "nested", "embedded")) {
+            for (String example : List.of("pi", "wordcount", "pipeline", "sort", "nested", "embedded")) {
                 assertTrue(run.out().contains("\n  " + example + " "), () -> "no " + example + " in\n" + run);
             }
         }
@@ -128,7 +128,7 @@ class GridCommandTest {
         CommandRun run = CommandRun.of("submit", "pie");
 
         assertEquals(GridCommand.BAD_INPUT, run.code(), run::toString);
-        assertEquals(List.of("submit: unknown example 'pie': known examples are pi, wordcount, sort, nested, embedded"),
+        assertEquals(List.of("submit: unknown example 'pie': known examples are pi, wordcount, pipeline, sort, nested, embedded"),
                 run.errLines());
         assertEquals("", run.out());
     }
@@ -140,7 +140,7 @@ class GridCommandTest {
         assertEquals(GridCommand.BAD_INPUT, run.code(), run::toString);
         assertEquals(1, run.errLines().size(), run::toString);
         assertTrue(run.err().contains("unknown example 'nope'"), run::toString);
-        assertTrue(run.err().contains("pi, wordcount, sort, nested, embedded"), run::toString);
+        assertTrue(run.err().contains("pi, wordcount, pipeline, sort, nested, embedded"), run::toString);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +51,31 @@ class SubmitCommandTest {
         assertTrue(run.outLines().stream().anyMatch(l -> l.startsWith("pi 100%  20,000/20,000 tasks")), run::toString);
         assertFalse(run.out().contains("hundred"), run::toString);
         assertTrue(run.out().contains("OK: pi ~ "), run::toString);
+    }
+
+    @Test
+    void whenSubmitPipelineRuns_thenItsGraphRunsThroughTheClientAndEachStageIsPrintedExactly(@TempDir Path dir)
+            throws Exception {
+        // given: three distinct words, six in all, of three and five letters
+        Path text = Files.writeString(dir.resolve("text.txt"), "one two two\nthree three three\n");
+
+        // when
+        CommandRun run = CommandRun.of("submit", "pipeline", "--quiet", "--file", text.toString(), "--top", "2",
+                "--client", client.toString());
+
+        // then
+        assertEquals(GridCommand.OK, run.code(), run::toString);
+        List<String> lines = run.outLines();
+        assertTrue(lines.contains("stage words: 3 distinct words in 2 lines"), run::toString);
+        assertTrue(lines.contains("stage total: 6 words"), run::toString);
+        int top = lines.indexOf("stage top: the 2 most frequent words");
+        assertEquals(List.of("    1  three               3", "    2  two                 2"),
+                lines.subList(top + 1, top + 3), run::toString);
+        int lengths = lines.indexOf("stage lengths: words by length in letters, each occurrence counted");
+        assertEquals(List.of("    3         3   50.0%  ########################################",
+                "    5         3   50.0%  ########################################"),
+                lines.subList(lengths + 1, lengths + 3), run::toString);
+        assertTrue(run.out().contains("OK: 6 words (3 distinct) in 2 lines"), run::toString);
     }
 
     @Test
