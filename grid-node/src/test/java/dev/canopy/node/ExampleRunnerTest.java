@@ -268,21 +268,6 @@ class ExampleRunnerTest {
         }
 
         @Override
-        public GraphHandle submit(JobGraph graph) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<GraphHandle> graph(GraphId id) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<GraphInfo> graphs() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public void close() {
         }
     }
