@@ -4,7 +4,6 @@ import dev.canopy.grid.GraphHandle;
 import dev.canopy.grid.GraphId;
 import dev.canopy.grid.GraphInfo;
 import dev.canopy.grid.Grid;
-import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobGraph;
 import dev.canopy.grid.JobHandle;
