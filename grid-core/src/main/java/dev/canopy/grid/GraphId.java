@@ -4,13 +4,14 @@ import java.io.Serializable;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A job graph's identity: a random UUID, like a {@link JobId}. {@link #toString()} and {@link #parse} round-trip. */
-public final class GraphId implements Serializable {
+/**
+ * A job graph's identity: a random UUID, like a {@link JobId}. {@link #toString()} and {@link #parse}
+ * round-trip.
+ */
+public record GraphId(UUID uuid) implements Serializable {
 
-    private final UUID uuid;
-
-    private GraphId(UUID uuid) {
-        this.uuid = Objects.requireNonNull(uuid, "uuid");
+    public GraphId {
+        Objects.requireNonNull(uuid, "uuid");
     }
 
     public static GraphId newId() {
@@ -28,20 +29,6 @@ public final class GraphId implements Serializable {
      */
     public static GraphId parse(String text) {
         return new GraphId(Uuids.parseCanonical(text, "graph id"));
-    }
-
-    public UUID uuid() {
-        return uuid;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GraphId other && uuid.equals(other.uuid);
-    }
-
-    @Override
-    public int hashCode() {
-        return uuid.hashCode();
     }
 
     @Override
