@@ -256,7 +256,21 @@ public final class Lab implements AutoCloseable {
      * in {@code <dir>/<name>.log}; killed by {@link #close()}.
      */
     public NodeProcess startNode(Host host, String name, Path config, String maxHeap) throws IOException {
-        NodeProcess node = NodeProcess.start(name, host.launcher(), config, dir.resolve(name + ".log"), maxHeap);
+        return startNode(host, name, config, maxHeap, List.of());
+    }
+
+    /**
+     * As {@link #startNode(Host, String, Path, String)}, with {@code jvmOptions} (such as Hazelcast's
+     * {@code -Dhazelcast.merge.first.run.delay.seconds=10}) given to the JVM through
+     * {@code JAVA_TOOL_OPTIONS}, set by {@code env}, which execs the JVM in its own process.
+     */
+    public NodeProcess startNode(Host host, String name, Path config, String maxHeap, List<String> jvmOptions)
+            throws IOException {
+        List<String> launcher = new ArrayList<>(host.launcher());
+        if (!jvmOptions.isEmpty()) {
+            launcher.addAll(List.of("env", "JAVA_TOOL_OPTIONS=" + String.join(" ", jvmOptions)));
+        }
+        NodeProcess node = NodeProcess.start(name, launcher, config, dir.resolve(name + ".log"), maxHeap);
         nodes.add(node);
         return node;
     }

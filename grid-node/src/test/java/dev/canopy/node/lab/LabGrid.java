@@ -54,9 +54,16 @@ public final class LabGrid {
      */
     public static LabGrid start(Lab lab, List<Host> hosts, Map<String, String> settings) throws IOException,
             InterruptedException {
+        return start(lab, hosts, settings, List.of());
+    }
+
+    /** As {@link #start(Lab, List, Map)}, each node JVM with {@code jvmOptions} too. */
+    public static LabGrid start(Lab lab, List<Host> hosts, Map<String, String> settings, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         LabGrid grid = new LabGrid(lab, hosts, writeKey(lab.dir().resolve("cluster.key")));
         for (Host host : hosts) {
-            grid.nodes.add(lab.startNode(host, "node-" + host.name(), grid.writeConfig(host, settings), HEAP));
+            grid.nodes.add(lab.startNode(host, "node-" + host.name(), grid.writeConfig(host, settings), HEAP,
+                    jvmOptions));
         }
         for (NodeProcess node : grid.nodes) {
             node.awaitReady();

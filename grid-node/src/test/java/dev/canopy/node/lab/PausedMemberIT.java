@@ -1,0 +1,117 @@
+package dev.canopy.node.lab;
+
+import dev.canopy.grid.Await;
+import dev.canopy.node.process.NodeProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A member frozen as by a long GC pause ({@code SIGSTOP}) past {@code maxNoHeartbeat} while it runs
+ * leaves of a job, then woken ({@code SIGCONT}): three nodes on lab hosts h1 to h3, a client on h4.
+ * The others remove it and run its leaves again; its own late commits must not count twice.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class PausedMemberIT {
+
+    private static final Duration RESULT_WAIT = Duration.ofSeconds(120);
+    private static final int TASKS = 4000;
+
+    private Lab lab;
+    private LabGrid grid;
+    private ClientProcess client;
+
+    @BeforeEach
+    void startTheLab() throws Exception {
+        Lab.assumeAvailable();
+        lab = Lab.create(4, Path.of("target", "it-logs"));
+        grid = LabGrid.start(lab, List.of(lab.host(1), lab.host(2), lab.host(3)), Map.of());
+        client = ClientProcess.start(lab, lab.host(4), "client-h4", grid.clientConfig());
+        Await.awaitTrue("the client to see 3 members", () -> client.ask("members").equals("members 3"));
+        Await.awaitTrue("the cluster to be safe", () -> client.ask("safe").equals("safe true"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void whenAWorkerIsFrozenPastMaxNoHeartbeat_thenTheJobIsExactAndCountedOnce() {
+        // given: a job of about 4000 * 4 ms on six workers, under way
+        String id = submitted(client.ask("submit paused " + TASKS + " 4000 50"));
+        NodeProcess worker = aWorkerOf(id);
+
+        // when: a worker is frozen until the others have removed it, then woken
+        lab.pause(worker);
+        Await.awaitTrue("the frozen member to be removed", () -> client.ask("members").equals("members 2"));
+        lab.resume(worker);
+
+        // then: every task counted once (the job's reducer fails it on a second count), and no hang
+        AcrossMachinesIT.assertExact(TASKS, client.ask("result " + id + " " + RESULT_WAIT.toSeconds(), RESULT_WAIT));
+        String[] progress = client.ask("progress " + id).split(" ");
+        assertTrue(Long.parseLong(progress[3]) > 0, "the frozen member's leaves ran again: " + String.join(" ", progress));
+    }
+
+    @Test
+    @Disabled("observation (issue 16): the woken member, alone in a cluster of its own until Hazelcast's split-brain"
+            + " merge (hazelcast.merge.first.run.delay.seconds, 300 s by default), takes over the job's top-driver"
+            + " role and completes it a second time there; the split-brain rule is to stop that")
+    void whenAFrozenWorkerWakes_thenItRejoinsOrStopsWithALogLine_andDrivesNothingAlone() throws IOException {
+        // given
+        String id = submitted(client.ask("submit paused " + TASKS + " 4000 50"));
+        NodeProcess worker = aWorkerOf(id);
+        lab.pause(worker);
+        Await.awaitTrue("the frozen member to be removed", () -> client.ask("members").equals("members 2"));
+        long logBeforeWaking = Files.size(worker.log());
+
+        // when
+        lab.resume(worker);
+        AcrossMachinesIT.assertExact(TASKS, client.ask("result " + id + " " + RESULT_WAIT.toSeconds(), RESULT_WAIT));
+
+        // then: back in the cluster, or ended with a line that says why; never a job driven on its own
+        Await.awaitTrue("the woken node to rejoin or to stop", () -> !worker.isAlive()
+                || client.ask("members").equals("members 3"), Duration.ofSeconds(60));
+        String afterWaking = Files.readString(worker.log()).substring((int) logBeforeWaking);
+        assertFalse(afterWaking.contains("Took over job " + id), afterWaking);
+        assertFalse(afterWaking.contains("Job " + id + " ('paused') completed"), afterWaking);
+    }
+
+    /** A node other than the job's top driver, once the job is a tenth done. */
+    private NodeProcess aWorkerOf(String id) {
+        UUID top = awaitRunning(id);
+        return grid.node((grid.indexOf(top) + 1) % 3);
+    }
+
+    /** Waits until the job has a top driver and a tenth of its tasks are done, and returns the top driver. */
+    private UUID awaitRunning(String id) {
+        return Await.awaitFound("job " + id + " to get going", () -> {
+            String[] progress = client.ask("progress " + id).split(" ");
+            String top = client.ask("topdriver " + id);
+            return !top.equals("topdriver none") && Long.parseLong(progress[1]) >= TASKS / 10
+                    ? UUID.fromString(top.substring("topdriver ".length())) : null;
+        });
+    }
+
+    private static String submitted(String answer) {
+        assertTrue(answer.startsWith("submitted "), answer);
+        return answer.substring("submitted ".length());
+    }
+
+}
