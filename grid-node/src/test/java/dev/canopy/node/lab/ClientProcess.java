@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link LabClient} JVM on a lab host, as the test's JVM sees it: {@link #ask} sends one command
  * and waits, with a deadline, for its one-line answer. Its stderr (the client's log) and a transcript
- * of the commands go to {@code <lab dir>/<name>.log}; the lab kills it at its close.
+ * of the commands and answers, with the time of each, go to {@code <lab dir>/<name>.log}; the lab
+ * kills it at its close.
  */
 public final class ClientProcess implements AutoCloseable {
 
@@ -127,7 +130,7 @@ public final class ClientProcess implements AutoCloseable {
     private void transcript(String line) {
         try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
-            w.write(line + "\n");
+            w.write(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + log, e);
         }

@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -52,7 +55,9 @@ import java.util.regex.Pattern;
  * bridge and the rules. A JVM shutdown hook does the same if a test run is stopped, and a new lab
  * removes the namespaces of labs whose JVM is gone (its pid is in the names), never any other.
  *
- * <p>Needs root and {@code ip} (iproute2): see {@link #assumeAvailable()}. Meant for one test thread.
+ * <p>Every fault is written, with its time, to {@code events.log} in {@link #dir()}, beside the nodes'
+ * and clients' logs. Needs root and {@code ip} (iproute2): see {@link #assumeAvailable()}. Meant for
+ * one test thread.
  */
 public final class Lab implements AutoCloseable {
 
@@ -80,7 +85,6 @@ public final class Lab implements AutoCloseable {
     private final List<Process> helpers = new CopyOnWriteArrayList<>();
     private final List<Process> delayers = new CopyOnWriteArrayList<>();
     private final Set<Host> withFaultChains = new LinkedHashSet<>();
-    private final Set<NodeProcess> paused = new LinkedHashSet<>();
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -287,6 +291,7 @@ public final class Lab implements AutoCloseable {
      * a host of the other group. Hosts in neither group still reach both. Adds to earlier cuts.
      */
     public void partition(Collection<Host> side, Collection<Host> other) {
+        event("partition " + side + " from " + other);
         for (Host a : side) {
             for (Host b : other) {
                 if (a.equals(b)) {
@@ -308,6 +313,7 @@ public final class Lab implements AutoCloseable {
         for (Host host : withFaultChains) {
             iptables(host, "-F", CUT);
         }
+        event("healed");
     }
 
     /**
@@ -339,6 +345,7 @@ public final class Lab implements AutoCloseable {
             // --queue-bypass: should the delayer be gone, packets pass rather than vanish
             iptables(host, "-A", SLOW, "-i", "eth0", "-j", "NFQUEUE", "--queue-num", "0", "--queue-bypass");
         }
+        event("slow links: " + delay.toMillis() + " ms, " + lossPercent + " % loss");
     }
 
     /** Removes the delay and loss of {@link #slowLinks} and stops the delayers; cuts stay. */
@@ -348,18 +355,29 @@ public final class Lab implements AutoCloseable {
         }
         stopAll(delayers);
         delayers.clear();
+        event("fast links");
     }
 
     /** Freezes {@code node}'s JVM with {@code SIGSTOP}, as a long GC pause does; see {@link #resume}. */
     public void pause(NodeProcess node) {
         Shell.run("kill", "-STOP", Long.toString(node.pid()));
-        paused.add(node);
+        event("paused " + node);
     }
 
     /** Wakes a {@link #pause paused} JVM with {@code SIGCONT}. */
     public void resume(NodeProcess node) {
         Shell.run("kill", "-CONT", Long.toString(node.pid()));
-        paused.remove(node);
+        event("resumed " + node);
+    }
+
+    /** Appends a timed line to {@code <dir>/events.log}, to read next to the nodes' logs. */
+    private void event(String what) {
+        try {
+            Files.writeString(dir.resolve("events.log"), LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + what
+                    + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + dir.resolve("events.log"), e);
+        }
     }
 
     /** Runs {@code iptables-legacy} in {@code host}'s namespace, making the lab's two chains on first use. */

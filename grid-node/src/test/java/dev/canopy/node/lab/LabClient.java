@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  * topdriver ID                     topdriver UUID | topdriver none
  * jobs                             jobs ID=STATE,...
  * members                          members COUNT
+ * topology                         topology ADDRESS:BUSY/WORKERS,...
+ * owner ID                         owner UUID (of the job record's partition)
  * safe                             safe true|false
  * </pre>
  *
@@ -97,6 +99,10 @@ public final class LabClient {
             case "jobs" -> "jobs " + grid.jobs().stream().map(i -> i.id() + "=" + i.state())
                     .collect(Collectors.joining(","));
             case "members" -> "members " + members();
+            case "topology" -> "topology " + grid.topology().members().stream()
+                    .map(m -> m.address() + ":" + m.busy() + "/" + m.workerThreads()).collect(Collectors.joining(","));
+            case "owner" -> "owner " + grid.hazelcast().getPartitionService().getPartition(JobId.parse(command[1]))
+                    .getOwner().getUuid();
             case "safe" -> "safe " + grid.hazelcast().getExecutorService("canopy.lab")
                     .submit(new ClusterSafe()).get(10, TimeUnit.SECONDS);
             default -> "error unknown command " + command[0];
