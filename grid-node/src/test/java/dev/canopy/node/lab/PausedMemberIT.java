@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,8 +61,7 @@ class PausedMemberIT {
         NodeProcess worker = aWorkerOf(id);
 
         // when: a worker is frozen until the others have removed it, then woken
-        lab.pause(worker);
-        Await.awaitTrue("the frozen member to be removed", () -> client.ask("members").equals("members 2"));
+        pauseUntilRemoved(worker);
         lab.resume(worker);
 
         // then: every task counted once (the job's reducer fails it on a second count), and no hang
@@ -70,27 +71,59 @@ class PausedMemberIT {
     }
 
     @Test
-    @Disabled("observation (issue 16): the woken member, alone in a cluster of its own until Hazelcast's split-brain"
-            + " merge (hazelcast.merge.first.run.delay.seconds, 300 s by default), takes over the job's top-driver"
-            + " role and completes it a second time there; the split-brain rule is to stop that")
-    void whenAFrozenWorkerWakes_thenItRejoinsOrStopsWithALogLine_andDrivesNothingAlone() throws IOException {
+    @Disabled("observation (issue 16), fails today: the woken member, removed by the others, makes a cluster of its"
+            + " own and stays there until Hazelcast's split-brain merge (hazelcast.merge.first.run.delay.seconds, 300 s"
+            + " by default), neither rejoining nor stopping; when it holds a copy of the job's record it takes the job"
+            + " over and completes it a second time there")
+    void whenAFrozenWorkerWakes_thenItRejoinsOrStopsWithALogLine_andDrivesNothingAlone() {
         // given
         String id = submitted(client.ask("submit paused " + TASKS + " 4000 50"));
         NodeProcess worker = aWorkerOf(id);
-        lab.pause(worker);
-        Await.awaitTrue("the frozen member to be removed", () -> client.ask("members").equals("members 2"));
-        long logBeforeWaking = Files.size(worker.log());
+        pauseUntilRemoved(worker);
+        Map<NodeProcess, Integer> beforeWaking = logLengths(grid.nodes());
 
         // when
         lab.resume(worker);
         AcrossMachinesIT.assertExact(TASKS, client.ask("result " + id + " " + RESULT_WAIT.toSeconds(), RESULT_WAIT));
 
         // then: back in the cluster, or ended with a line that says why; never a job driven on its own
-        Await.awaitTrue("the woken node to rejoin or to stop", () -> !worker.isAlive()
-                || client.ask("members").equals("members 3"), Duration.ofSeconds(60));
-        String afterWaking = Files.readString(worker.log()).substring((int) logBeforeWaking);
+        Await.awaitTrue("the woken node to rejoin or to stop", () -> !worker.isAlive() || others(worker).stream()
+                .allMatch(n -> logSince(n, beforeWaking).contains("Members {size:3,")), Duration.ofSeconds(60));
+        String afterWaking = logSince(worker, beforeWaking);
         assertFalse(afterWaking.contains("Took over job " + id), afterWaking);
         assertFalse(afterWaking.contains("Job " + id + " ('paused') completed"), afterWaking);
+    }
+
+    /**
+     * Freezes {@code worker} and waits until the other nodes have removed it, as their logs show:
+     * the client's member list is no witness, since it learns of changes from one member, which may
+     * be the frozen one (and then only after the client's own heartbeat timeout).
+     */
+    private void pauseUntilRemoved(NodeProcess worker) {
+        Map<NodeProcess, Integer> beforePause = logLengths(grid.nodes());
+        lab.pause(worker);
+        Await.awaitTrue("the others to remove the frozen member", () -> others(worker).stream()
+                .allMatch(n -> logSince(n, beforePause).contains("Members {size:2,")));
+    }
+
+    private List<NodeProcess> others(NodeProcess node) {
+        return grid.nodes().stream().filter(n -> n != node).toList();
+    }
+
+    private static Map<NodeProcess, Integer> logLengths(List<NodeProcess> nodes) {
+        Map<NodeProcess, Integer> lengths = new HashMap<>();
+        nodes.forEach(n -> lengths.put(n, logSince(n, Map.of()).length()));
+        return lengths;
+    }
+
+    /** What {@code node} logged after {@code marks} were taken ({@link #logLengths}); all of it if unmarked. */
+    private static String logSince(NodeProcess node, Map<NodeProcess, Integer> marks) {
+        try {
+            String log = Files.readString(node.log());
+            return log.substring(Math.min(log.length(), marks.getOrDefault(node, 0)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + node.log(), e);
+        }
     }
 
     /** A node other than the job's top driver, once the job is a tenth done. */
