@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,15 +67,17 @@ class PausedMemberIT {
 
         // then: every task counted once (the job's reducer fails it on a second count), and no hang
         AcrossMachinesIT.assertExact(TASKS, client.ask("result " + id + " " + RESULT_WAIT.toSeconds(), RESULT_WAIT));
-        String[] progress = client.ask("progress " + id).split(" ");
-        assertTrue(Long.parseLong(progress[3]) > 0, "the frozen member's leaves ran again: " + String.join(" ", progress));
+        String movedAway = "from member " + worker.memberId() + ", which left";
+        assertTrue(others(worker).stream().anyMatch(n -> logSince(n, Map.of()).contains(movedAway)),
+                "the frozen member's work was given to the others ('" + movedAway + "')");
     }
 
     @Test
     @Disabled("observation (issue 16), fails today: the woken member, removed by the others, makes a cluster of its"
             + " own and stays there until Hazelcast's split-brain merge (hazelcast.merge.first.run.delay.seconds, 300 s"
             + " by default), neither rejoining nor stopping; when it holds a copy of the job's record it takes the job"
-            + " over and completes it a second time there")
+            + " over and completes it a second time there; and in some runs the job's record is gone once the job"
+            + " completed (its progress reads 0 0 0, and no member logs its end)")
     void whenAFrozenWorkerWakes_thenItRejoinsOrStopsWithALogLine_andDrivesNothingAlone() {
         // given
         String id = submitted(client.ask("submit paused " + TASKS + " 4000 50"));
@@ -89,6 +92,8 @@ class PausedMemberIT {
         // then: back in the cluster, or ended with a line that says why; never a job driven on its own
         Await.awaitTrue("the woken node to rejoin or to stop", () -> !worker.isAlive() || others(worker).stream()
                 .allMatch(n -> logSince(n, beforeWaking).contains("Members {size:3,")), Duration.ofSeconds(60));
+        assertEquals("progress " + TASKS + " " + TASKS, client.ask("progress " + id).replaceAll(" \\d+$", ""),
+                "the job's record outlives it, with its final progress");
         String afterWaking = logSince(worker, beforeWaking);
         assertFalse(afterWaking.contains("Took over job " + id), afterWaking);
         assertFalse(afterWaking.contains("Job " + id + " ('paused') completed"), afterWaking);
