@@ -15,16 +15,14 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A small network of {@link Host}s made of Linux network namespaces, for tests of real node
@@ -36,7 +34,7 @@ import java.util.regex.Pattern;
  * namespaces, so the machine's own namespace has no link, route or address of the lab, and nothing
  * in it can send to the lab's addresses: every process that talks to them, nodes and clients alike,
  * is started on a host ({@link Host#launcher()}). Names are {@code cnp<pid>x<random>-h1}, ...,
- * {@code -sw}: unique per lab, and they name the JVM that made them.
+ * {@code -sw}: unique per lab, and they name the JVM that made them ({@link Namespaces}).
  *
  * <p><b>Faults</b>, all undone by {@link #heal()} or {@link #fastLinks()}, need {@code iptables-legacy}:
  * <ul>
@@ -63,17 +61,12 @@ public final class Lab implements AutoCloseable {
 
     /** The private subnet of every lab: it exists only inside a lab's namespaces, so labs never clash. */
     static final String SUBNET = "10.213.0.";
-    private static final String PREFIX = "cnp";
-    private static final Pattern OUR_NAMESPACE = Pattern.compile(PREFIX + "(\\d+)x[0-9a-f]{4}-\\S+");
     private static final String IPTABLES = "iptables-legacy";
     private static final String CUT = "CANOPY_CUT";
     private static final String SLOW = "CANOPY_SLOW";
     private static final String DELAYER = "delayer.py";
     private static final Duration HELPER_READY = Duration.ofSeconds(20);
-    private static final Duration HELPER_STOP = Duration.ofSeconds(10);
-
-    private static volatile String missing;
-    private static volatile boolean checked;
+    static final Duration HELPER_STOP = Duration.ofSeconds(10);
 
     private final String id;
     private final Path dir;
@@ -89,8 +82,7 @@ public final class Lab implements AutoCloseable {
     private boolean closed;
 
     private Lab(Path dir) {
-        this.id = PREFIX + ProcessHandle.current().pid() + "x"
-                + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        this.id = Namespaces.newPrefix();
         this.dir = dir.resolve(id);
         this.switchNamespace = id + "-sw";
         this.shutdownHook = new Thread(this::close, "teardown-of-" + id);
@@ -101,7 +93,7 @@ public final class Lab implements AutoCloseable {
      * lab: Linux, root, {@code ip}, and {@code ip netns add} working.
      */
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(missing() == null, () -> "network lab skipped: " + missing());
+        Assumptions.assumeTrue(Namespaces.missing() == null, () -> "network lab skipped: " + Namespaces.missing());
     }
 
     /** {@link #assumeAvailable()}, and {@code iptables-legacy} for partitions and slow links. */
@@ -117,50 +109,6 @@ public final class Lab implements AutoCloseable {
         assumeFaults();
         Assumptions.assumeTrue(Shell.tryRun(List.of("python3", "--version")).exitCode() == 0,
                 "network lab skipped: slow links need python3 (it runs delayer.py), which is not installed");
-    }
-
-    private static synchronized String missing() {
-        if (!checked) {
-            missing = findMissing();
-            checked = true;
-        }
-        return missing;
-    }
-
-    private static String findMissing() {
-        if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
-            return "it needs Linux network namespaces, and this is " + System.getProperty("os.name");
-        }
-        long uid = uid();
-        if (uid != 0) {
-            return "it needs root (ip netns), and this runs as uid " + uid;
-        }
-        if (Shell.tryRun(List.of("ip", "-V")).exitCode() != 0) {
-            return "it needs the ip command (Debian: apt-get install iproute2)";
-        }
-        removeLeftovers();
-        String probe = PREFIX + ProcessHandle.current().pid() + "x"
-                + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000)) + "-probe";
-        Shell.Result made = Shell.tryRun(List.of("ip", "netns", "add", probe));
-        if (made.exitCode() != 0) {
-            return "'ip netns add' fails here: " + made.output().strip();
-        }
-        Shell.run("ip", "netns", "delete", probe);
-        return null;
-    }
-
-    /** The real user id, from /proc/self/status ({@code Uid: real effective ...}); -1 when unreadable. */
-    private static long uid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux as we know it: reported as not root
-        }
-        return -1;
     }
 
     /**
@@ -214,26 +162,6 @@ public final class Lab implements AutoCloseable {
         Shell.run("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
         Shell.run("ip", "-n", host.namespace(), "link", "set", "lo", "up");
         hosts.add(host);
-    }
-
-    /**
-     * Deletes the namespaces of labs whose JVM has ended (a run killed before its teardown), after
-     * killing what still runs in them. A namespace is touched only when its name has this lab's form
-     * and names a pid that no longer runs.
-     */
-    private static void removeLeftovers() {
-        Shell.Result list = Shell.tryRun(List.of("ip", "netns", "list"));
-        if (list.exitCode() != 0) {
-            return;
-        }
-        for (String line : list.output().split("\n")) {
-            String name = line.strip().split("\\s+")[0];
-            Matcher m = OUR_NAMESPACE.matcher(name);
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                killProcessesIn(name);
-                Shell.tryRun(List.of("ip", "netns", "delete", name));
-            }
-        }
     }
 
     /** Host {@code h<n>}, counted from 1. */
@@ -424,10 +352,10 @@ public final class Lab implements AutoCloseable {
         stopAll(helpers);
         stopAll(delayers);
         List<String> reversed = new ArrayList<>(namespaces);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (String namespace : reversed) {
             collect(failures, () -> {
-                killProcessesIn(namespace);
+                Namespaces.killProcessesIn(namespace);
                 Shell.run("ip", "netns", "delete", namespace);
             });
         }
@@ -450,22 +378,6 @@ public final class Lab implements AutoCloseable {
             step.run();
         } catch (RuntimeException e) {
             failures.add(e);
-        }
-    }
-
-    /** Kills ({@code -9}) every process inside {@code namespace}: only a lab's own namespaces are passed here. */
-    private static void killProcessesIn(String namespace) {
-        Shell.Result pids = Shell.tryRun(List.of("ip", "netns", "pids", namespace));
-        if (pids.exitCode() != 0) {
-            return;
-        }
-        for (String pid : pids.output().split("\\s+")) {
-            if (pid.matches("\\d+")) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
-                    p.destroyForcibly();
-                    p.onExit().completeOnTimeout(p, HELPER_STOP.toMillis(), TimeUnit.MILLISECONDS).join();
-                });
-            }
         }
     }
 
