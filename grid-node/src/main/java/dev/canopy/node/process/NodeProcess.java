@@ -60,7 +60,18 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code grid node --config config} with {@code -Xmx<maxHeap>}, its output going to {@code log}. */
     static NodeProcess start(String name, Path config, Path log, String maxHeap) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(name, List.of(), config, log, maxHeap);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, String)}, with {@code java} run by {@code launcher}: for
+     * example {@code ip netns exec <namespace>}, which runs a node in a network namespace of a test's
+     * own. The launcher must exec {@code java} in its own process (as {@code ip netns exec},
+     * {@code nsenter} and {@code env} do), so that {@link #pid()} is the node's JVM and signals reach it.
+     */
+    public static NodeProcess start(String name, List<String> launcher, Path config, Path log, String maxHeap)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(hazelcastFlags());
         command.add("-Xmx" + maxHeap);
@@ -80,8 +91,11 @@ public final class NodeProcess implements AutoCloseable {
         return node;
     }
 
-    /** The JVM flags Hazelcast documents for Java 17, as the build wrote them from the parent pom. */
-    static List<String> hazelcastFlags() {
+    /**
+     * The JVM flags Hazelcast documents for Java 17, as the build wrote them from the parent pom; also
+     * for the client JVMs a test starts.
+     */
+    public static List<String> hazelcastFlags() {
         String flags;
         try (InputStream in = NodeProcess.class.getResourceAsStream(FLAGS_RESOURCE)) {
             if (in == null) {
@@ -100,9 +114,10 @@ public final class NodeProcess implements AutoCloseable {
 
     /**
      * This JVM's class path less Hazelcast's test jar, which test runs carry and a real node must not
-     * have (its second NodeExtension makes Hazelcast warn about a misconfigured class path).
+     * have (its second NodeExtension makes Hazelcast warn about a misconfigured class path); also for
+     * the client JVMs a test starts.
      */
-    static String classPath() {
+    public static String classPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.matches(".*hazelcast-[^/\\\\]*-tests\\.jar"))
                 .collect(Collectors.joining(File.pathSeparator));
@@ -186,6 +201,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The node JVM's process id, for signals such as {@code SIGSTOP}. */
+    public long pid() {
+        return process.pid();
     }
 
     /**
