@@ -98,7 +98,7 @@ public abstract class RecoveryTestSupport {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         if (minClusterSize > 1) {
             // as GridNode.start configures a node with a minClusterSize: protection, and merges looked for every 5 s
-            GridMaps.configure(config, backupCount, minClusterSize);
+            GridMaps.configure(config, backupCount, minClusterSize, 3_000);
             config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
             config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         }

@@ -126,7 +126,8 @@ public final class Engine implements MemberEngine {
         this.lifecycle = new JobLifecycle(shared, tree, settings.leafSize(), timer);
         this.quorum = new Quorum(hz, settings.minClusterSize());
         this.watchdog = new Watchdog(shared, leaves, tree, lifecycle, workers, driverPool, trust, quorum);
-        this.graphs = new GraphDrivers(shared, access, driverPool, timer, () -> newJobId(true), this::submit);
+        this.graphs = new GraphDrivers(shared, access, driverPool, timer, () -> newJobId(true), this::submit,
+                quorum::holds);
     }
 
     /** The engine running on this member, or null. */

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,8 @@ final class GraphDrivers {
     private final ScheduledExecutorService timer;
     private final Supplier<JobId> newJobId;
     private final BiConsumer<JobRecord, byte[]> submitter;
+    /** Whether this member's side still holds the quorum (see {@link Quorum}), asked again at the moment of a takeover. */
+    private final BooleanSupplier stillHolds;
     private final Map<String, GraphRun> runs = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
@@ -56,7 +59,8 @@ final class GraphDrivers {
      * @param submitter how this member submits a stage's job (its engine's submit)
      */
     GraphDrivers(Shared shared, GridAccess access, ExecutorService driverPool, ScheduledExecutorService timer,
-                 Supplier<JobId> newJobId, BiConsumer<JobRecord, byte[]> submitter) {
+                 Supplier<JobId> newJobId, BiConsumer<JobRecord, byte[]> submitter, BooleanSupplier stillHolds) {
+        this.stillHolds = stillHolds;
         this.shared = shared;
         this.access = access;
         this.driverPool = driverPool;
@@ -133,6 +137,9 @@ final class GraphDrivers {
 
     private void takeOver(String graphId, UUID driver) {
         try {
+            if (!stillHolds.getAsBoolean()) {
+                return;
+            }
             GraphRecord full = shared.maps().graphs.get(graphId);
             if (full == null || full.spec() == null || full.state().isTerminal() || runs.containsKey(graphId)) {
                 return;

@@ -42,9 +42,19 @@ public final class NodeBootstrap {
         String mergeEvery = Long.toString(Math.max(5, grid.maxNoHeartbeat().toSeconds()));
         config.setProperty("hazelcast.merge.first.run.delay.seconds", mergeEvery);
         config.setProperty("hazelcast.merge.next.run.delay.seconds", mergeEvery);
-        GridMaps.configure(config, grid.backupCount(), grid.minClusterSize());
+        GridMaps.configure(config, grid.backupCount(), grid.minClusterSize(), heartbeatToleranceMillis(grid));
         config.getSerializationConfig().setJavaSerializationFilterConfig(SerialFilter.hazelcastFilter(grid.serialAllow()));
         return config;
+    }
+
+    /**
+     * How recently a member must have been heard from to count for {@code minClusterSize}: three
+     * heartbeats, and at most half of {@code maxNoHeartbeat}, so that the members of the other side
+     * of a split stop counting well before they are removed.
+     */
+    public static long heartbeatToleranceMillis(GridConfig grid) {
+        long heartbeat = Math.max(1_000, grid.heartbeatInterval().toMillis());
+        return Math.max(1_000, Math.min(3 * heartbeat, grid.maxNoHeartbeat().toMillis() / 2));
     }
 
     /** Adds Canopy's structures to a member that is already running. */

@@ -2,6 +2,7 @@ package dev.canopy.grid.internal.engine;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.canopy.grid.RetriableGridException;
+import dev.canopy.grid.internal.store.GridMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class Quorum {
             return true;
         }
         int seen = hz.getCluster().getMembers().size();
-        boolean holds = seen >= minClusterSize;
+        boolean holds = seen >= minClusterSize && heardFromEnough();
         if (holds == lost) {
             lost = !holds;
             if (holds) {
@@ -48,6 +49,20 @@ final class Quorum {
             }
         }
         return holds;
+    }
+
+    /**
+     * Hazelcast's own verdict where Canopy configured its protection (a node Canopy starts): it counts
+     * only members heard from recently, while a member of the other side stays listed until it is
+     * removed, one by one. A node attached to a service's Hazelcast counts the listed members alone.
+     */
+    private boolean heardFromEnough() {
+        try {
+            return hz.getSplitBrainProtectionService().getSplitBrainProtection(GridMaps.MIN_CLUSTER_SIZE)
+                    .hasMinimumSize();
+        } catch (IllegalArgumentException notConfigured) {
+            return true;
+        }
     }
 
     /**

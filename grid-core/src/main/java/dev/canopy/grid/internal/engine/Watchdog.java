@@ -184,6 +184,10 @@ final class Watchdog {
 
     private void takeOver(String jobId, UUID driver) {
         try {
+            // again, at the moment of taking: a split can take this side below the quorum mid-tick
+            if (!quorum.holds()) {
+                return;
+            }
             lifecycle.startJob(jobId, driver);
         } catch (RuntimeException e) {
             LOG.warn("Could not take over job {}; the watchdog tries again in a second", jobId, e);

@@ -85,20 +85,24 @@ public final class GridMaps {
 
     /** Adds Canopy's structures to a member config that is about to start. */
     public static void configure(Config config, int backupCount) {
-        configure(config, backupCount, 0);
+        configure(config, backupCount, 0, 0);
     }
 
     /**
      * Adds Canopy's structures to a member config that is about to start; with a
      * {@code minClusterSize} above one, every read and write of them on a side of a network split
-     * smaller than that is refused (Hazelcast's split-brain protection), so such a side can neither
-     * end a job nor commit a sub-job. When the network heals, entries of the smaller side are merged
+     * smaller than that is refused (Hazelcast's split-brain protection, counting the members heard
+     * from within {@code heartbeatToleranceMillis}), so such a side can neither end a job nor commit
+     * a sub-job. When the network heals, entries of the smaller side are merged
      * only where the bigger side has none ({@code PutIfAbsentMergePolicy}): the first end a job got stays.
      */
-    public static void configure(Config config, int backupCount, int minClusterSize) {
+    public static void configure(Config config, int backupCount, int minClusterSize, long heartbeatToleranceMillis) {
         boolean protect = minClusterSize > 1;
         if (protect) {
-            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MIN_CLUSTER_SIZE, true, minClusterSize)
+            // members count only while they are heard from: Hazelcast removes the members of the other
+            // side one by one, and a side counting one it has not yet removed would pass for a quorum
+            config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+                    MIN_CLUSTER_SIZE, minClusterSize, (int) heartbeatToleranceMillis).enabled(true).build()
                     .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         }
         for (MapConfig map : mapConfigs(backupCount)) {
