@@ -36,14 +36,10 @@ class JobGraphTest extends GridTestSupport {
         })).reduce(Reducers.sumLong()).name(name).maxAttempts(1).build();
     }
 
-    /** A one-task job that sleeps for a minute unless cancelled. */
+    /** A one-task job that runs until it is cancelled (giving up after {@link TestTasks#TASK_GIVE_UP_SECONDS}). */
     static Job<Long, Long> sleeping(String name) {
-        return Job.of(List.<Task<Long>>of(ctx -> {
-            for (int i = 0; i < 600 && !ctx.isCancelled(); i++) {
-                Thread.sleep(100);
-            }
-            return 0L;
-        })).reduce(Reducers.sumLong()).name(name).build();
+        return Job.of(List.<Task<Long>>of(ctx -> TestTasks.loopUntilCancelled(name, ctx)))
+                .reduce(Reducers.sumLong()).name(name).build();
     }
 
     static JobGraph diamond(String name) {

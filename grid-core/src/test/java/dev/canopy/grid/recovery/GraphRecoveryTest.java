@@ -46,12 +46,20 @@ class GraphRecoveryTest extends RecoveryTestSupport {
         GATES.values().forEach(CountDownLatch::countDown);
     }
 
-    /** The sum of [from, to) in tasks that each take {@code parkMillis}: long enough to be killed mid-way. */
-    static Job<Long, Long> slowSum(String name, long from, long to, long parkMillis) {
-        return Job.range(from, to, (i, ctx) -> {
-            Thread.sleep(parkMillis);
-            return i;
-        }).reduce(Reducers.sumLong()).name(name).leafSize(1).build();
+    /**
+     * The sum of [from, to), one task a leaf; with a {@code gate}, each task waits (60 s at most) until
+     * the test opens it, so the stage is still running when its driver is killed.
+     */
+    static Job<Long, Long> sum(String name, long from, long to, String gate) {
+        return Job.range(from, to, (i, ctx) -> passGate(gate, i)).reduce(Reducers.sumLong()).name(name).leafSize(1)
+                .build();
+    }
+
+    private static long passGate(String gate, long i) throws InterruptedException {
+        if (gate != null && !GATES.get(gate).await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("gate " + gate + " was never opened");
+        }
+        return i;
     }
 
     static Job<Long, Long> constant(String name, long value) {
@@ -60,15 +68,16 @@ class GraphRecoveryTest extends RecoveryTestSupport {
 
     /**
      * a (sum 0..20) -> b (2a) and c (a + 1, gated: its factory's first run waits for the test) -> d (b + c).
-     * a = 190, b = 380, c = 191, d = 571.
+     * a = 190, b = 380, c = 191, d = 571. With {@code holdA}, stage a's tasks wait at gate {@code run-a}.
      */
-    private JobGraph gatedDiamond(long parkMillis) {
+    private JobGraph gatedDiamond(boolean holdA) {
         String gate = run + "-c";
         GATES.put(gate, new CountDownLatch(1));
+        GATES.put(run + "-a", new CountDownLatch(holdA ? 1 : 0));
         FACTORY_RUNS.put(gate, new AtomicInteger());
         String prefix = run;
         return JobGraph.builder("diamond-" + run)
-                .stage("a", slowSum(prefix + "-a", 0, 20, parkMillis))
+                .stage("a", sum(prefix + "-a", 0, 20, prefix + "-a"))
                 .stage("b", in -> constant(prefix + "-b", 2 * in.<Long>get("a")), "a")
                 .stage("c", in -> {
                     if (FACTORY_RUNS.get(gate).incrementAndGet() == 1) {
@@ -76,7 +85,7 @@ class GraphRecoveryTest extends RecoveryTestSupport {
                     }
                     return constant(prefix + "-c", in.<Long>get("a") + 1);
                 }, "a")
-                .stage("d", in -> slowSum(prefix + "-d", 0, in.<Long>get("b") + in.<Long>get("c") - 570 + 10, 0), "b", "c")
+                .stage("d", in -> sum(prefix + "-d", 0, in.<Long>get("b") + in.<Long>get("c") - 570 + 10, null), "b", "c")
                 .build();
     }
 
@@ -84,7 +93,7 @@ class GraphRecoveryTest extends RecoveryTestSupport {
     void whenDriverIsKilledBetweenStages_thenANewDriverCreatesTheStageOnceAndTheGraphCompletesExactly() {
         // given: the driver is inside stage c's factory, c's job id reserved but its job not created
         List<GridNode> nodes = startCluster(3, 1);
-        GraphHandle handle = nodes.get(0).submit(gatedDiamond(0));
+        GraphHandle handle = nodes.get(0).submit(gatedDiamond(false));
         UUID driver = awaitDriver(handle.id());
         awaitTrue("stage c to be reserved", () -> stageState(handle.id(), "c") == StageState.STARTING
                 && FACTORY_RUNS.get(run + "-c").get() == 1);
@@ -105,10 +114,10 @@ class GraphRecoveryTest extends RecoveryTestSupport {
 
     @Test
     void whenDriverIsKilledDuringAStage_thenTheRunningStageIsNotRestartedAndTheGraphCompletesExactly() {
-        // given: stage a runs (20 tasks of 300 ms on 6 workers), driven, like the graph, by the submitter's member
+        // given: stage a runs (its tasks held at their gate), driven, like the graph, by the submitter's member
         List<GridNode> nodes = startCluster(3, 1);
         GridNode submitter = nodes.get(1);
-        GraphHandle handle = submitter.submit(gatedDiamond(300));
+        GraphHandle handle = submitter.submit(gatedDiamond(true));
         GATES.get(run + "-c").countDown();
         UUID driver = awaitDriver(handle.id());
         awaitTrue("stage a to run", () -> stageState(handle.id(), "a") == StageState.RUNNING);
@@ -116,6 +125,7 @@ class GraphRecoveryTest extends RecoveryTestSupport {
 
         // when
         kill(driver);
+        GATES.get(run + "-a").countDown();
 
         // then
         GridNode survivor = liveNodes().get(0);
@@ -130,11 +140,12 @@ class GraphRecoveryTest extends RecoveryTestSupport {
         // given: a client submits; the graph's driver is a member
         startCluster(2, 1);
         GridClient submitter = startClient();
-        GraphHandle handle = submitter.submit(gatedDiamond(200));
+        GraphHandle handle = submitter.submit(gatedDiamond(true));
         awaitTrue("stage a to run", () -> stageState(handle.id(), "a") == StageState.RUNNING);
 
         // when
         submitter.hazelcast().getLifecycleService().terminate();
+        GATES.get(run + "-a").countDown();
         GATES.get(run + "-c").countDown();
 
         // then

@@ -105,10 +105,8 @@ final class StatusHandler implements Function<Request, Response> {
         if (path.equals(List.of("api", "jobs"))) {
             requireGet(method, shownPath);
             tokens.requireForRead(request);
-            Map<String, List<String>> query = pageQuery(request, "/api/jobs");
-            int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
-            int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
-            return json(api.jobs(offset, limit));
+            Page page = page(request, "/api/jobs");
+            return json(api.jobs(page.offset(), page.limit()));
         }
         if (path.size() == 3 && path.get(0).equals("api") && path.get(1).equals("jobs")) {
             requireGet(method, shownPath);
@@ -118,10 +116,8 @@ final class StatusHandler implements Function<Request, Response> {
         if (path.equals(List.of("api", "graphs"))) {
             requireGet(method, shownPath);
             tokens.requireForRead(request);
-            Map<String, List<String>> query = pageQuery(request, "/api/graphs");
-            int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
-            int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
-            return json(api.graphs(offset, limit));
+            Page page = page(request, "/api/graphs");
+            return json(api.graphs(page.offset(), page.limit()));
         }
         if (path.size() == 3 && path.get(0).equals("api") && path.get(1).equals("graphs")) {
             requireGet(method, shownPath);
@@ -138,7 +134,8 @@ final class StatusHandler implements Function<Request, Response> {
      *
      * @throws HttpError 400 naming a parameter it does not take
      */
-    private static Map<String, List<String>> pageQuery(Request request, String endpoint) {
+    /** Which page of a listing {@code endpoint} is asked for: its limit and offset, checked. */
+    private static Page page(Request request, String endpoint) {
         Map<String, List<String>> query = request.query();
         for (String name : query.keySet()) {
             if (!PAGE_PARAMS.contains(name)) {
@@ -146,7 +143,12 @@ final class StatusHandler implements Function<Request, Response> {
                         + ": use limit and offset");
             }
         }
-        return query;
+        int limit = intParam(query, "limit", DEFAULT_LIMIT, 0, MAX_LIMIT);
+        int offset = intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
+        return new Page(offset, limit);
+    }
+
+    private record Page(int offset, int limit) {
     }
 
     /**

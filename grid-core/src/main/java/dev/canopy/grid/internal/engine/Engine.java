@@ -203,7 +203,7 @@ public final class Engine implements MemberEngine {
         } catch (RuntimeException e) {
             LOG.warn("Could not hand all work over before leaving; the other members will recover it", e);
         }
-        stop();
+        stop(true);
     }
 
     /**
@@ -217,18 +217,7 @@ public final class Engine implements MemberEngine {
         }
         closing = true;
         tree.startClosing();
-        graphs.stop();
-        tree.closed();
-        commits.stop();
-        handOver.stop();
-        watchdog.stop();
-        timer.shutdownNow();
-        MemberEngine.unregister(hz, this);
-        hz.getCluster().removeMembershipListener(membershipRegistration);
-        jobs.cancelAll();
-        workers.close();
-        driverPool.shutdownNow();
-        jobLoaders.close();
+        stop(false);
     }
 
     /** Stops at once, handing nothing over: the members left behind recover this member's work. */
@@ -236,7 +225,8 @@ public final class Engine implements MemberEngine {
         close(0);
     }
 
-    private void stop() {
+    /** Stops every part; {@code tellTheGrid}: first withdraws this engine's entries and tells the others it left. */
+    private void stop(boolean tellTheGrid) {
         graphs.stop();
         tree.closed();
         commits.stop();
@@ -246,9 +236,11 @@ public final class Engine implements MemberEngine {
         MemberEngine.unregister(hz, this);
         try {
             hz.getCluster().removeMembershipListener(membershipRegistration);
-            access.maps().members.delete(localId);
-            trust.withdraw(localId);
-            sender.sendToAll(new Messages.EngineLeft(localId), placement.others());
+            if (tellTheGrid) {
+                access.maps().members.delete(localId);
+                trust.withdraw(localId);
+                sender.sendToAll(new Messages.EngineLeft(localId), placement.others());
+            }
         } catch (RuntimeException e) {
             LOG.debug("Could not tell the grid that this engine left; its members will notice on their own", e);
         }
