@@ -7,50 +7,114 @@ import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.Reducers;
 import dev.canopy.grid.TaskContext;
+import dev.canopy.node.lab.Host;
+import dev.canopy.node.lab.Lab;
 import dev.canopy.node.process.NodeProcess;
 import dev.canopy.node.process.NodeProcesses;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The rounds of {@code bin/grid chaos} on a running cluster of node processes: a baseline job, then
- * per round a job, a {@code kill -9} of one member in its middle (every third round the top driver),
- * the member's restart, and the job's result checked against its closed form n(n+1)/2. Prints a line
- * per round and a summary; one thread, the command's.
+ * per round a job, one fault in its middle, and the job's result checked against its closed form
+ * n(n+1)/2. The rounds take the {@link Fault}s asked for in turn (in an order the seed shuffles), and
+ * every other fault of a kind strikes the job's top driver. Prints a line per round and a summary per
+ * fault; one thread, the command's.
+ *
+ * <p>After each round the next waits until every node is a member again and the backups are in sync
+ * ({@link NodeProcesses#awaitWhole}): one fault at a time is what the grid promises to survive.
  */
 final class Chaos {
 
-    /** What a chaos run does: its jobs, how many, and how long a job may take. */
-    record Plan(int rounds, long tasks, long taskMicros, long boundSeconds) {
+    /** What a round does to the cluster while its job runs. */
+    enum Fault {
+        /** {@code kill -9} of a member, then its restart. */
+        KILL(false),
+        /** {@code SIGSTOP} of a member for longer than {@code maxNoHeartbeat}, then {@code SIGCONT}. */
+        PAUSE(false),
+        /** A network split into a majority, with the client, and a minority; healed after a while. */
+        PARTITION(true),
+        /** 20 ms of latency and 1 % loss on every link for the whole job. */
+        LATENCY(true);
+
+        private final boolean needsLab;
+
+        Fault(boolean needsLab) {
+            this.needsLab = needsLab;
+        }
+
+        /** Whether the fault needs a network lab of hosts (root, namespaces); the others work on loopback. */
+        boolean needsLab() {
+            return needsLab;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
+    /**
+     * What a chaos run does: its jobs, how many, how long a job may take, the faults, and how long a
+     * pause or a split lasts (a pause must outlast the nodes' {@code maxNoHeartbeat}).
+     */
+    record Plan(int rounds, long tasks, long taskMicros, long boundSeconds, List<Fault> faults, Duration faultTime) {
+        Plan {
+            faults = List.copyOf(faults);
+        }
+    }
+
+    /** The slow links of a {@link Fault#LATENCY} round, as the issue's {@code tc netem delay 20ms loss 1%}. */
+    static final Duration LINK_DELAY = Duration.ofMillis(20);
+    static final double LINK_LOSS_PERCENT = 1;
+    /** The longest a round waits for every node to be a member again. */
+    private static final Duration WHOLE_TIMEOUT = Duration.ofMinutes(3);
+
     private final NodeProcesses cluster;
+    /** The lab the nodes run on, for partitions and slow links; null on loopback. */
+    private final Lab lab;
     private final Grid grid;
     private final Plan plan;
     private final Random random;
     private final PrintStream out;
 
-    private final List<Double> delays = new ArrayList<>();
-    private int kills;
-    private int driverKills;
+    private final Map<Fault, Tally> tallies = new EnumMap<>(Fault.class);
     private int wrong;
     private int hung;
 
-    Chaos(NodeProcesses cluster, Plan plan, Random random, PrintStream out) {
+    Chaos(NodeProcesses cluster, Lab lab, Plan plan, Random random, PrintStream out) {
+        if (lab == null && plan.faults().stream().anyMatch(Fault::needsLab)) {
+            throw new IllegalArgumentException("faults " + plan.faults() + " need a network lab");
+        }
         this.cluster = cluster;
+        this.lab = lab;
         this.grid = cluster.client();
         this.plan = plan;
         this.random = random;
         this.out = out;
+        plan.faults().forEach(fault -> tallies.put(fault, new Tally()));
+    }
+
+    /** What the rounds of one fault saw. */
+    private static final class Tally {
+        int rounds;
+        int struck;
+        int driversStruck;
+        final List<Double> delays = new ArrayList<>();
+        final List<Double> throughputs = new ArrayList<>();
     }
 
     /** Returns {@code index + 1} after burning {@code micros} of CPU, so a job sums to n(n+1)/2. */
@@ -75,47 +139,146 @@ final class Chaos {
     boolean run() throws Exception {
         double warmUp = baselineSeconds();
         double baseline = baselineSeconds();
-        out.printf("baseline job without kills: %.2f s (after a warm-up job of %.2f s)%n", baseline, warmUp);
+        out.printf("baseline job without faults: %.2f s (after a warm-up job of %.2f s)%n", baseline, warmUp);
+        List<Fault> order = new ArrayList<>(plan.faults());
+        Collections.shuffle(order, random);
         for (int round = 1; round <= plan.rounds(); round++) {
-            round(round, baseline);
-            // one kill at a time is what backupCount 1 promises to survive: wait for the backups to catch up
-            cluster.awaitSafe();
+            round(round, order.get((round - 1) % order.size()), baseline);
+            cluster.awaitWhole(WHOLE_TIMEOUT);
         }
-        Collections.sort(delays);
-        double median = delays.isEmpty() ? 0 : delays.get(delays.size() / 2);
-        double max = delays.isEmpty() ? 0 : delays.get(delays.size() - 1);
-        out.printf("rounds %d, kills %d (top drivers %d), wrong results %d, hung jobs %d, delay a kill added: median %.2f s, max %.2f s%n",
-                plan.rounds(), kills, driverKills, wrong, hung, median, max);
+        for (Fault fault : order) {
+            out.println(summary(fault, tallies.get(fault)));
+        }
+        out.printf("rounds %d, wrong results %d, hung jobs %d%n", plan.rounds(), wrong, hung);
         return wrong == 0 && hung == 0;
     }
 
-    /** One job, killed into unless it finishes first, and its verdict. */
-    private void round(int round, double baseline) throws InterruptedException, IOException {
+    /** One job with {@code fault} in its middle, unless it finishes first, and its verdict. */
+    private void round(int round, Fault fault, double baseline) throws InterruptedException, IOException {
+        Tally tally = tallies.get(fault);
+        tally.rounds++;
+        if (fault == Fault.LATENCY) {
+            // the job runs on slow links from its start to its end: what is measured is its throughput
+            lab.slowLinks(LINK_DELAY, LINK_LOSS_PERCENT);
+        }
         long start = System.nanoTime();
         JobHandle<Long> job = grid.submit(job());
-        boolean finishedEarly = waitFor(job, baseline * (0.15 + 0.5 * random.nextDouble()));
-        String kill = "no kill (the job finished first)";
+        // when it ended, not when this thread looked: a pause or a split lasts its full time either way
+        CompletableFuture<Long> ended = job.result().handle((sum, failure) -> System.nanoTime());
+        String what;
         NodeProcess restarted = null;
-        if (!finishedEarly) {
-            int victim = pickVictim(job, round % 3 == 0);
-            boolean isDriver = cluster.node(victim).memberId().equals(topDriver(job));
-            cluster.node(victim).kill();
-            kills++;
-            driverKills += isDriver ? 1 : 0;
-            kill = String.format("killed node %d%s at +%.2f s", victim, isDriver ? " (top driver)" : "",
-                    (System.nanoTime() - start) / 1e9);
-            restarted = cluster.restart(victim);
+        if (fault == Fault.LATENCY) {
+            what = String.format(Locale.ROOT, "links slowed by %d ms and %.0f %% loss", LINK_DELAY.toMillis(),
+                    LINK_LOSS_PERCENT);
+            tally.struck++;
+        } else if (waitFor(job, baseline * (0.15 + 0.5 * random.nextDouble()))) {
+            what = "no " + fault.label() + " (the job finished first)";
+        } else {
+            tally.struck++;
+            boolean atDriver = tally.struck % 2 == 0;
+            int victim = pickVictim(job, atDriver);
+            boolean isDriver = victim == cluster.indexOf(topDriverOr(job));
+            tally.driversStruck += isDriver ? 1 : 0;
+            String at = String.format(Locale.ROOT, " at +%.2f s", (System.nanoTime() - start) / 1e9);
+            String whom = "node " + victim + (isDriver ? " (top driver)" : "");
+            switch (fault) {
+                case KILL -> {
+                    cluster.node(victim).kill();
+                    restarted = cluster.restart(victim);
+                    what = "killed " + whom + at;
+                }
+                case PAUSE -> {
+                    NodeProcess node = cluster.node(victim);
+                    node.pause();
+                    TimeUnit.MILLISECONDS.sleep(plan.faultTime().toMillis());
+                    node.resume();
+                    what = "paused " + whom + at + " for " + plan.faultTime().toSeconds() + " s";
+                }
+                case PARTITION -> {
+                    List<Integer> minority = minority(victim);
+                    split(minority);
+                    TimeUnit.MILLISECONDS.sleep(plan.faultTime().toMillis());
+                    lab.heal();
+                    what = "split nodes " + minority + (isDriver ? " (with the top driver)" : "") + " from the rest"
+                            + at + ", healed after " + plan.faultTime().toSeconds() + " s";
+                }
+                default -> throw new IllegalStateException("unexpected fault " + fault);
+            }
         }
         String verdict = verdict(job);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double delay = Math.max(0, seconds - baseline);
-        if (!finishedEarly) {
-            delays.add(delay);
+        double seconds = (ended.getNow(System.nanoTime()) - start) / 1e9;
+        if (fault == Fault.LATENCY) {
+            lab.fastLinks();
+            tally.throughputs.add(baseline / seconds);
         }
-        out.printf("round %2d: %s; job took %.2f s (+%.2f s over baseline): %s%n", round, kill, seconds, delay, verdict);
+        double delay = Math.max(0, seconds - baseline);
+        if (!what.startsWith("no ")) {
+            tally.delays.add(delay);
+        }
+        out.printf(Locale.ROOT, "round %2d, %s: %s; job took %.2f s (+%.2f s over baseline): %s%n", round,
+                fault.label(), what, seconds, delay, verdict);
         if (restarted != null) {
             restarted.awaitReady();
         }
+        restartTheDead();
+    }
+
+    /** A woken node that chose to stop rather than rejoin is started again, so every round has them all. */
+    private void restartTheDead() throws IOException, InterruptedException {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (!cluster.node(i).isAlive()) {
+                out.printf("  node %d had stopped (see %s); starting it again%n", i, cluster.node(i).log());
+                cluster.restart(i).awaitReady();
+            }
+        }
+    }
+
+    /** {@code victim} and random others: as many as a minority of the nodes holds. */
+    private List<Integer> minority(int victim) {
+        int size = (cluster.size() - 1) / 2;
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            if (i != victim) {
+                others.add(i);
+            }
+        }
+        Collections.shuffle(others, random);
+        List<Integer> minority = new ArrayList<>(List.of(victim));
+        minority.addAll(others.subList(0, size - 1));
+        Collections.sort(minority);
+        return minority;
+    }
+
+    /** Cuts the hosts of {@code minority} off from the other nodes' hosts and from this client's. */
+    private void split(List<Integer> minority) {
+        List<Host> small = new ArrayList<>();
+        List<Host> big = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            (minority.contains(i) ? small : big).add(lab.host(i + 1));
+        }
+        big.addAll(lab.hosts().subList(cluster.size(), lab.hosts().size()));
+        lab.partition(small, big);
+    }
+
+    private static String summary(Fault fault, Tally tally) {
+        List<Double> delays = new ArrayList<>(tally.delays);
+        Collections.sort(delays);
+        String delay = delays.isEmpty() ? "no delay measured" : String.format(Locale.ROOT,
+                "delay it added: median %.2f s, max %.2f s", delays.get(delays.size() / 2), delays.get(delays.size() - 1));
+        if (fault == Fault.LATENCY) {
+            List<Double> throughputs = new ArrayList<>(tally.throughputs);
+            Collections.sort(throughputs);
+            return String.format(Locale.ROOT, "latency: %d rounds, throughput %.2f of the clean baseline (median), %s",
+                    tally.rounds, throughputs.isEmpty() ? 0 : throughputs.get(throughputs.size() / 2), delay);
+        }
+        String verb = switch (fault) {
+            case KILL -> "kills";
+            case PAUSE -> "pauses";
+            default -> "splits";
+        };
+        String drivers = fault == Fault.PARTITION ? "isolated the top driver" : "of the top driver";
+        return String.format(Locale.ROOT, "%s: %d rounds, %d %s (%d %s), %s", fault.label(), tally.rounds, tally.struck,
+                verb, tally.driversStruck, drivers, delay);
     }
 
     /** Waits for the job's result within the bound and says what it was; counts wrong and hung jobs. */
@@ -142,7 +305,7 @@ final class Chaos {
         return Job.range(0, plan.tasks(), new ChaosTask(plan.taskMicros())).reduce(Reducers.sumLong()).name("chaos").build();
     }
 
-    /** Runs a job without kills; returns how long it took. */
+    /** Runs a job without faults; returns how long it took. */
     private double baselineSeconds() throws Exception {
         long start = System.nanoTime();
         long sum = grid.submit(job()).result().get(plan.boundSeconds(), TimeUnit.SECONDS);
@@ -165,19 +328,19 @@ final class Chaos {
         }
     }
 
-    private UUID topDriver(JobHandle<Long> job) {
+    /** The job's top driver, or a uuid no member has when it is not known. */
+    private UUID topDriverOr(JobHandle<Long> job) {
         for (JobInfo info : grid.jobs()) {
-            if (info.id().equals(job.id())) {
+            if (info.id().equals(job.id()) && info.topDriver() != null) {
                 return info.topDriver();
             }
         }
-        return null;
+        return new UUID(0, 0);
     }
 
     /** The node running the job's top driver when {@code driver} and it is known; else a random other live node. */
     private int pickVictim(JobHandle<Long> job, boolean driver) {
-        UUID top = topDriver(job);
-        int topIndex = top == null ? -1 : cluster.indexOf(top);
+        int topIndex = cluster.indexOf(topDriverOr(job));
         if (driver && topIndex >= 0) {
             return topIndex;
         }

@@ -208,6 +208,34 @@ public final class NodeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Freezes the JVM with {@code SIGSTOP}, as a long garbage-collection pause would; see {@link #resume()}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Wakes a {@link #pause() paused} JVM with {@code SIGCONT}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Java signals only SIGTERM and SIGKILL itself: the others go through {@code kill}. */
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes()).trim();
+            if (!kill.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " (" + this + ") failed: "
+                        + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name + " for " + this, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name + " to " + this, e);
+        }
+    }
+
     /**
      * Waits at most {@code timeout} for the process to end on its own and returns its exit code.
      *

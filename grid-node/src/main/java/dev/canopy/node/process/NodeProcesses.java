@@ -1,5 +1,6 @@
 package dev.canopy.node.process;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import dev.canopy.grid.GridClient;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A cluster of {@link NodeProcess}es on 127.0.0.1: a cluster name of its own, ports that were free,
- * a configuration file per node and a log file per start, and a {@link GridClient} connected to them.
+ * A cluster of {@link NodeProcess}es, on 127.0.0.1 by default or each at a {@link Place} of its own
+ * (a network lab's host): a cluster name of its own, ports that were free, a configuration file per
+ * node and a log file per start, and a {@link GridClient} connected to them.
  * Node {@code i} keeps its port and configuration when it is {@link #restart restarted}.
  * {@link #close()} closes the client and stops every process this ever started.
  *
@@ -46,6 +48,8 @@ public final class NodeProcesses implements AutoCloseable {
     /** The longest {@link #awaitSafe()} waits. */
     private static final Duration SAFE_TIMEOUT = Duration.ofSeconds(60);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final String KEY_FILE = "clusterKeyFile";
 
     /** The classes of Canopy's own tools, which the nodes started here accept from them. */
     static final String TOOL_PREFIX = "dev.canopy.node.";
@@ -72,9 +76,24 @@ public final class NodeProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a node runs: its {@code address} and {@code port}, and the command that starts its JVM
+     * there ({@code ip netns exec <host>} for a lab host; empty for this machine).
+     */
+    public record Place(String address, int port, List<String> launcher) {
+        public Place {
+            Objects.requireNonNull(address, "address");
+            launcher = List.copyOf(launcher);
+        }
+
+        String member() {
+            return address + ":" + port;
+        }
+    }
+
     private final Setup setup;
     private final String clusterName = "canopy-procs-" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<Integer> ports;
+    private final List<Place> places;
     private final List<String> members;
     /** Node i's latest process. */
     private final List<NodeProcess> slots = new CopyOnWriteArrayList<>();
@@ -84,11 +103,11 @@ public final class NodeProcesses implements AutoCloseable {
     private final int[] starts;
     private GridClient client;
 
-    private NodeProcesses(int count, Setup setup) {
+    private NodeProcesses(List<Place> places, Setup setup) {
         this.setup = setup;
-        this.ports = FreePorts.find(count);
-        this.members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-        this.starts = new int[count];
+        this.places = List.copyOf(places);
+        this.members = places.stream().map(Place::member).toList();
+        this.starts = new int[places.size()];
     }
 
     /**
@@ -102,7 +121,17 @@ public final class NodeProcesses implements AutoCloseable {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1 but was " + count);
         }
-        NodeProcesses cluster = new NodeProcesses(count, setup);
+        return start(FreePorts.find(count).stream().map(port -> new Place("127.0.0.1", port, List.of())).toList(),
+                setup, out);
+    }
+
+    /** As {@link #start(int, Setup, PrintStream)}, a node at each of {@code places}. */
+    public static NodeProcesses start(List<Place> places, Setup setup, PrintStream out) {
+        if (places.isEmpty()) {
+            throw new IllegalArgumentException("a cluster needs at least one place to start a node at");
+        }
+        int count = places.size();
+        NodeProcesses cluster = new NodeProcesses(places, setup);
         try {
             Files.createDirectories(setup.dir());
             for (int i = 0; i < count; i++) {
@@ -148,8 +177,8 @@ public final class NodeProcesses implements AutoCloseable {
         if (Files.notExists(config)) {
             StringBuilder yaml = new StringBuilder("# written by " + NodeProcesses.class.getName() + "\n")
                     .append("clusterName: ").append(clusterName).append('\n')
-                    .append("bindAddress: 127.0.0.1\n")
-                    .append("port: ").append(ports.get(i)).append('\n')
+                    .append("bindAddress: ").append(places.get(i).address()).append('\n')
+                    .append("port: ").append(places.get(i).port()).append('\n')
                     // a node that finds its port taken must fail, not join on another one
                     .append("portAutoIncrement: false\n")
                     .append("httpPort: 0\n")
@@ -164,8 +193,8 @@ public final class NodeProcesses implements AutoCloseable {
         }
         int earlier = starts[i]++;
         String run = earlier == 0 ? name : name + "-restart" + earlier;
-        NodeProcess node = NodeProcess.start(run, config, setup.dir().resolve(clusterName + "-" + run + ".log"),
-                setup.maxHeap());
+        NodeProcess node = NodeProcess.start(run, places.get(i).launcher(), config,
+                setup.dir().resolve(clusterName + "-" + run + ".log"), setup.maxHeap());
         started.add(node);
         return node;
     }
@@ -200,11 +229,20 @@ public final class NodeProcesses implements AutoCloseable {
         return slots.size();
     }
 
-    /** The node whose latest process is {@code member}, or -1. */
+    /**
+     * The node whose latest process is {@code member}, or -1. A node that merged back after a split
+     * or a pause is a new member in the same process, so a uuid no ready line printed is looked up
+     * by its address among the client's members.
+     */
     public int indexOf(UUID member) {
         for (int i = 0; i < slots.size(); i++) {
             if (slots.get(i).isMember(member)) {
                 return i;
+            }
+        }
+        for (Member m : client().hazelcast().getCluster().getMembers()) {
+            if (m.getUuid().equals(member)) {
+                return members.indexOf(m.getAddress().getHost() + ":" + m.getAddress().getPort());
             }
         }
         return -1;
@@ -219,15 +257,20 @@ public final class NodeProcesses implements AutoCloseable {
         return members;
     }
 
+    /** The nodes' client configuration, with their {@code clusterKeyFile} when the setup gives one. */
     public GridClientConfig clientConfig() {
-        return GridClientConfig.defaults().clusterName(clusterName).members(members)
+        GridClientConfig config = GridClientConfig.defaults().clusterName(clusterName).members(members)
                 .connectTimeout(Duration.ofSeconds(30));
+        String keyFile = setup.settings().get(KEY_FILE);
+        return keyFile == null ? config : config.clusterKeyFile(keyFile);
     }
 
     /** Writes a client configuration file, for the command line's {@code --client}. */
     public Path clientFile() throws IOException {
+        String keyFile = setup.settings().get(KEY_FILE);
         return Files.writeString(setup.dir().resolve(clusterName + "-client.yaml"), "clusterName: " + clusterName
-                + "\nmembers: [" + String.join(", ", members) + "]\nconnectTimeout: 30s\n");
+                + "\nmembers: [" + String.join(", ", members) + "]\nconnectTimeout: 30s\n"
+                + (keyFile == null ? "" : KEY_FILE + ": " + keyFile + "\n"));
     }
 
     /** A client of the cluster, connected on first use and closed by {@link #close()}. */
@@ -262,6 +305,25 @@ public final class NodeProcesses implements AutoCloseable {
         }
         throw new IllegalStateException("the cluster " + clusterName + " did not become safe (backups in sync) within "
                 + SAFE_TIMEOUT.toSeconds() + " s");
+    }
+
+    /**
+     * Waits, with a deadline, until the client sees every node as a member and the cluster is safe:
+     * a node cut off by a split or frozen by a pause merges back within seconds of the heal.
+     *
+     * @throws IllegalStateException naming the members seen, when they are not all back in time
+     */
+    public void awaitWhole(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (client().hazelcast().getCluster().getMembers().size() != slots.size()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the cluster " + clusterName + " has " + client().hazelcast()
+                        .getCluster().getMembers() + " after " + timeout.toSeconds() + " s, not all " + slots.size()
+                        + " nodes");
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        awaitSafe();
     }
 
     /** Asked on a member, since a client cannot ask Hazelcast whether the cluster is safe. */

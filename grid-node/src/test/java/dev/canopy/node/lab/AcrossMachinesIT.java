@@ -32,7 +32,7 @@ class AcrossMachinesIT {
 
     @BeforeAll
     static void startTheLab() throws Exception {
-        Lab.assumeAvailable();
+        LabAssumptions.assumeAvailable();
         lab = Lab.create(4, Path.of("target", "it-logs"));
         grid = LabGrid.start(lab, List.of(lab.host(1), lab.host(2), lab.host(3)), Map.of());
         client = ClientProcess.start(lab, lab.host(4), "client-h4", grid.clientConfig());
@@ -67,7 +67,7 @@ class AcrossMachinesIT {
      */
     @Test
     void whenLinksHave20msOfDelayAnd1PercentLoss_thenResultsStayExact() throws Exception {
-        Lab.assumeSlowLinks();
+        LabAssumptions.assumeSlowLinks();
         int tasks = 12_000;
         // a warm grid first: the first job of a JVM loads and compiles the code and would count against the clean run
         assertExact(tasks, runJob("warm-up", tasks));

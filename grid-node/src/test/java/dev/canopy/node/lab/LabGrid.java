@@ -5,10 +5,7 @@ import dev.canopy.node.process.NodeProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +57,7 @@ public final class LabGrid {
     /** As {@link #start(Lab, List, Map)}, each node JVM with {@code jvmOptions} too. */
     public static LabGrid start(Lab lab, List<Host> hosts, Map<String, String> settings, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        LabGrid grid = new LabGrid(lab, hosts, writeKey(lab.dir().resolve("cluster.key")));
+        LabGrid grid = new LabGrid(lab, hosts, lab.writeClusterKey());
         for (Host host : hosts) {
             grid.nodes.add(lab.startNode(host, "node-" + host.name(), grid.writeConfig(host, settings), HEAP,
                     jvmOptions));
@@ -70,15 +67,6 @@ public final class LabGrid {
             System.out.println("  " + node.readyLine());
         }
         return grid;
-    }
-
-    /** A key made as the README says ({@code openssl rand -base64 32}), readable by its owner only. */
-    private static Path writeKey(Path file) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
     }
 
     private Path writeConfig(Host host, Map<String, String> settings) throws IOException {

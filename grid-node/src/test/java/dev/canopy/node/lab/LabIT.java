@@ -29,7 +29,7 @@ class LabIT {
     @Test
     void whenALabIsMade_thenTheMachinesOwnNamespaceHoldsNoneOfIt_andCloseRemovesIt() {
         // given
-        Lab.assumeAvailable();
+        LabAssumptions.assumeAvailable();
         String linksBefore = linkNames();
 
         // when
@@ -51,7 +51,7 @@ class LabIT {
     @Test
     void whenTwoHostsArePartitioned_thenNeitherReachesTheOther_whileBothReachAThird_untilTheHeal() throws Exception {
         // given: a listener on every host
-        Lab.assumeSlowLinks();
+        LabAssumptions.assumeSlowLinks();
         try (Lab lab = Lab.create(3, DIR)) {
             for (Host host : lab.hosts()) {
                 Process listener = lab.start(new ProcessBuilder(host.command("python3", "-c", LISTENER, host.address()))

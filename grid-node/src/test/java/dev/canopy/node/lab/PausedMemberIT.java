@@ -39,7 +39,7 @@ class PausedMemberIT {
 
     @BeforeEach
     void startTheLab() throws Exception {
-        Lab.assumeAvailable();
+        LabAssumptions.assumeAvailable();
         lab = Lab.create(4, Path.of("target", "it-logs"));
         // the README's rule for a cluster across machines: minClusterSize a majority (2 of 3)
         grid = LabGrid.start(lab, List.of(lab.host(1), lab.host(2), lab.host(3)), Map.of("minClusterSize", "2"));

@@ -57,7 +57,7 @@ class SplitBrainIT {
     void whenFiveHostsSplit3And2DuringAJob_andHealAfter30s_thenItEndsOnceExactly_andTheTwoDriveNothing()
             throws Exception {
         // given
-        Lab.assumeFaults();
+        LabAssumptions.assumeFaults();
         lab = Lab.create(7, Path.of("target", "it-logs"));
         List<Host> nodeHosts = lab.hosts().subList(0, 5);
         // the README's rule: minClusterSize a majority, and backups on as many members as a minority holds

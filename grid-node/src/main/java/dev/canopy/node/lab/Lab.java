@@ -1,7 +1,6 @@
 package dev.canopy.node.lab;
 
 import dev.canopy.node.process.NodeProcess;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -54,8 +56,12 @@ import java.util.concurrent.locks.LockSupport;
  * removes the namespaces of labs whose JVM is gone (its pid is in the names), never any other.
  *
  * <p>Every fault is written, with its time, to {@code events.log} in {@link #dir()}, beside the nodes'
- * and clients' logs. Needs root and {@code ip} (iproute2): see {@link #assumeAvailable()}. Meant for
- * one test thread.
+ * and clients' logs. Needs root and {@code ip} (iproute2): see {@link #missing}. Meant for
+ * one thread.
+ *
+ * <p><b>Two processes.</b> A process on one of the lab's hosts may {@link #attach} a lab that another
+ * made and {@link #describe described}: {@code bin/grid chaos} makes its lab in the JVM it was started
+ * in and runs its rounds, and their faults, from a JVM on a lab host.
  */
 public final class Lab implements AutoCloseable {
 
@@ -79,42 +85,55 @@ public final class Lab implements AutoCloseable {
     private final List<Process> delayers = new CopyOnWriteArrayList<>();
     private final Set<Host> withFaultChains = new LinkedHashSet<>();
     private final Thread shutdownHook;
+    /** False for a lab {@link #attach attached} from another process, which made it and will delete it. */
+    private final boolean owner;
     private boolean closed;
 
     private Lab(Path dir) {
-        this.id = Namespaces.newPrefix();
-        this.dir = dir.resolve(id);
+        this(Namespaces.newPrefix(), dir, true);
+    }
+
+    private Lab(String id, Path dir, boolean owner) {
+        this.id = id;
+        this.dir = owner ? dir.resolve(id) : dir;
         this.switchNamespace = id + "-sw";
+        this.owner = owner;
         this.shutdownHook = new Thread(this::close, "teardown-of-" + id);
     }
 
+    /** What a lab is asked to do, each needing more of the machine than the one before. */
+    public enum Need {
+        /** Hosts and links: Linux, root, {@code ip} (iproute2), and {@code ip netns add} working. */
+        HOSTS,
+        /** Hosts, and {@code iptables-legacy}, for {@link #partition partitions} and slow links. */
+        FAULTS,
+        /** Faults, and {@code python3}, which runs the delayer of {@link #slowLinks}. */
+        SLOW_LINKS
+    }
+
     /**
-     * Skips the calling test, with one line naming what is missing, unless this machine can make a
-     * lab: Linux, root, {@code ip}, and {@code ip netns add} working.
+     * Why this machine cannot make a lab that does what {@code need} asks, in one line naming what
+     * is missing and how to get it; null when it can.
      */
-    public static void assumeAvailable() {
-        Assumptions.assumeTrue(Namespaces.missing() == null, () -> "network lab skipped: " + Namespaces.missing());
-    }
-
-    /** {@link #assumeAvailable()}, and {@code iptables-legacy} for partitions and slow links. */
-    public static void assumeFaults() {
-        assumeAvailable();
-        Assumptions.assumeTrue(Shell.tryRun(List.of(IPTABLES, "--version")).exitCode() == 0,
-                () -> "network lab skipped: its faults need " + IPTABLES + ", which is not installed"
-                        + " (Debian: apt-get install iptables; .ci/run installs it)");
-    }
-
-    /** {@link #assumeFaults()}, and {@code python3}, which runs the delayer of {@link #slowLinks}. */
-    public static void assumeSlowLinks() {
-        assumeFaults();
-        Assumptions.assumeTrue(Shell.tryRun(List.of("python3", "--version")).exitCode() == 0,
-                "network lab skipped: slow links need python3 (it runs delayer.py), which is not installed");
+    public static String missing(Need need) {
+        String missing = Namespaces.missing();
+        if (missing != null || need == Need.HOSTS) {
+            return missing;
+        }
+        if (Shell.tryRun(List.of(IPTABLES, "--version")).exitCode() != 0) {
+            return "its faults need " + IPTABLES + ", which is not installed (Debian: apt-get install iptables;"
+                    + " .ci/run installs it)";
+        }
+        if (need == Need.SLOW_LINKS && Shell.tryRun(List.of("python3", "--version")).exitCode() != 0) {
+            return "slow links need python3 (it runs delayer.py), which is not installed";
+        }
+        return null;
     }
 
     /**
      * Makes a lab of {@code count} hosts, {@code h1} at {@code 10.213.0.1} to {@code h<count>}, all on
      * one switch, its files (logs, configurations) under {@code dir/<lab id>}. Call
-     * {@link #assumeAvailable()} first.
+     * {@link #missing} first.
      *
      * @throws IllegalStateException naming the command that failed; what was made is removed then
      */
@@ -144,6 +163,48 @@ public final class Lab implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Writes what another process needs to {@link #attach} this lab, its id, directory and hosts, to
+     * {@code <dir>/lab.txt}, and returns that file.
+     */
+    public Path describe() throws IOException {
+        StringBuilder text = new StringBuilder("id ").append(id).append("\ndir ").append(dir.toAbsolutePath())
+                .append('\n');
+        for (Host host : hosts) {
+            text.append("host ").append(host.name()).append(' ').append(host.namespace()).append(' ')
+                    .append(host.address()).append('\n');
+        }
+        return Files.writeString(dir.resolve("lab.txt"), text);
+    }
+
+    /**
+     * The lab another process made and {@link #describe described}, to start nodes on and fault from
+     * here (a process on one of its hosts, say). {@link #close()} then stops what was started here and
+     * undoes the faults made here, and leaves the namespaces to their maker.
+     */
+    public static Lab attach(Path description) throws IOException {
+        String id = null;
+        Path dir = null;
+        List<Host> hosts = new ArrayList<>();
+        for (String line : Files.readAllLines(description)) {
+            String[] words = line.split(" ");
+            switch (words[0]) {
+                case "id" -> id = words[1];
+                case "dir" -> dir = Path.of(words[1]);
+                case "host" -> hosts.add(new Host(words[1], words[2], words[3]));
+                default -> throw new IllegalArgumentException("unknown line '" + line + "' in " + description);
+            }
+        }
+        if (id == null || dir == null || hosts.isEmpty()) {
+            throw new IllegalArgumentException(description + " does not describe a lab: it needs an id, a dir and"
+                    + " hosts, as Lab.describe() writes them");
+        }
+        Lab lab = new Lab(id, dir, false);
+        lab.hosts.addAll(hosts);
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+        return lab;
     }
 
     private void addNamespace(String name) {
@@ -215,6 +276,19 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
+     * Writes a new cluster key, made as the README says ({@code openssl rand -base64 32}) and readable
+     * by its owner only, to {@code <dir>/cluster.key}, and returns that file.
+     */
+    public Path writeClusterKey() throws IOException {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Path file = dir.resolve("cluster.key");
+        Files.writeString(file, Base64.getEncoder().encodeToString(secret) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    /**
      * Cuts {@code side} off from {@code other}, both ways: each host drops every packet arriving from
      * a host of the other group. Hosts in neither group still reach both. Adds to earlier cuts.
      */
@@ -258,7 +332,7 @@ public final class Lab implements AutoCloseable {
         Path script = dir.resolve(DELAYER);
         try (InputStream in = Lab.class.getResourceAsStream(DELAYER)) {
             if (in == null) {
-                throw new IllegalStateException(DELAYER + " is not on the test class path next to " + Lab.class);
+                throw new IllegalStateException(DELAYER + " is not on the class path next to " + Lab.class);
             }
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -288,13 +362,13 @@ public final class Lab implements AutoCloseable {
 
     /** Freezes {@code node}'s JVM with {@code SIGSTOP}, as a long GC pause does; see {@link #resume}. */
     public void pause(NodeProcess node) {
-        Shell.run("kill", "-STOP", Long.toString(node.pid()));
+        node.pause();
         event("paused " + node);
     }
 
     /** Wakes a {@link #pause paused} JVM with {@code SIGCONT}. */
     public void resume(NodeProcess node) {
-        Shell.run("kill", "-CONT", Long.toString(node.pid()));
+        node.resume();
         event("resumed " + node);
     }
 
@@ -351,6 +425,15 @@ public final class Lab implements AutoCloseable {
         }
         stopAll(helpers);
         stopAll(delayers);
+        if (!owner) {
+            // the namespaces, and with them the rules, are the maker's; the faults made here are undone
+            for (Host host : withFaultChains) {
+                collect(failures, () -> {
+                    iptables(host, "-F", CUT);
+                    iptables(host, "-F", SLOW);
+                });
+            }
+        }
         List<String> reversed = new ArrayList<>(namespaces);
         Collections.reverse(reversed);
         for (String namespace : reversed) {
