@@ -4,7 +4,7 @@ import dev.canopy.node.process.NodeProcesses;
 import dev.canopy.grid.GraphHandle;
 import dev.canopy.grid.GraphId;
 import dev.canopy.grid.JobId;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,10 +39,11 @@ class ClientAppIT {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
-    private NodeProcesses cluster;
+    /** One cluster for the three tests: each starts its own client JVM, and none harms the nodes. */
+    private static NodeProcesses cluster;
 
-    @AfterEach
-    void stopNodes() {
+    @AfterAll
+    static void stopNodes() {
         if (cluster != null) {
             cluster.close();
         }
@@ -63,12 +64,12 @@ class ClientAppIT {
         run(LOGS.resolve("client-app-build.log"), BUILD_TIMEOUT, "mvn", "-B", "-q", "-f",
                 APP.resolve("pom.xml").toString(), "package");
         assertTrue(nodesLack("commons-math3"), "the nodes do not have the app's library");
+        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
     }
 
     @Test
     void whenTheClientAppRunsAgainstNodesWithoutItsClasses_thenItsJobsGiveTheExactResults() throws Exception {
-        // given
-        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
+        // given: three nodes without the app's classes (buildTheApp)
 
         // when
         String output = run(LOGS.resolve("client-app-run.log"), RUN_TIMEOUT, appCommand());
@@ -81,7 +82,6 @@ class ClientAppIT {
     @Test
     void whenTheSubmittingClientIsKilledMidJob_thenTheJobCompletesAndAnotherClientFetchesItsResult() throws Exception {
         // given: the app submitted a job of its own code and waits for it
-        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
         List<String> command = new ArrayList<>(List.of(appCommand()));
         command.add(command.indexOf("com.acme.Primes") + 1, "--detached");
         Process app = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true).start();
@@ -100,7 +100,6 @@ class ClientAppIT {
     void whenTheClientSubmittingAGraphIsKilled_thenTheGraphCompletesAndAnotherClientFetchesItsResults()
             throws Exception {
         // given: the app submitted a graph whose second stage a factory of its own code builds, on a node
-        cluster = NodeProcesses.start(3, new NodeProcesses.Setup(LOGS, "512m", Map.of()), System.out);
         List<String> command = new ArrayList<>(List.of(appCommand()));
         command.add(command.indexOf("com.acme.Primes") + 1, "--graph");
         Process app = new ProcessBuilder(command).directory(APP.toFile()).redirectErrorStream(true).start();
@@ -116,7 +115,7 @@ class ClientAppIT {
         assertEquals(2, graph.stages().size());
     }
 
-    private String[] appCommand() {
+    private static String[] appCommand() {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-cp",
                 APP.resolve("target/client-app.jar") + java.io.File.pathSeparator + APP.resolve("target/lib/*"),
                 "-Dcanopy.clusterName=" + cluster.clusterName(), "com.acme.Primes"));

@@ -142,15 +142,25 @@ final class Chaos {
         out.printf("baseline job without faults: %.2f s (after a warm-up job of %.2f s)%n", baseline, warmUp);
         List<Fault> order = new ArrayList<>(plan.faults());
         Collections.shuffle(order, random);
-        for (int round = 1; round <= plan.rounds(); round++) {
-            round(round, order.get((round - 1) % order.size()), baseline);
-            cluster.awaitWhole(WHOLE_TIMEOUT);
+        int rounds = 0;
+        boolean whole = true;
+        while (whole && rounds < plan.rounds()) {
+            rounds++;
+            round(rounds, order.get((rounds - 1) % order.size()), baseline);
+            try {
+                cluster.awaitWhole(WHOLE_TIMEOUT);
+            } catch (IllegalStateException e) {
+                // a grid that does not heal is a finding, not a crash of the tool: report it and what came before
+                out.printf("after round %d: %s; the rounds stop here%n", rounds, e.getMessage());
+                whole = false;
+            }
         }
         for (Fault fault : order) {
             out.println(summary(fault, tallies.get(fault)));
         }
-        out.printf("rounds %d, wrong results %d, hung jobs %d%n", plan.rounds(), wrong, hung);
-        return wrong == 0 && hung == 0;
+        out.printf("rounds %d, wrong results %d, hung jobs %d%s%n", rounds, wrong, hung,
+                whole ? "" : ", and the cluster did not heal after round " + rounds);
+        return wrong == 0 && hung == 0 && whole;
     }
 
     /** One job with {@code fault} in its middle, unless it finishes first, and its verdict. */
@@ -189,9 +199,9 @@ final class Chaos {
                 }
                 case PAUSE -> {
                     NodeProcess node = cluster.node(victim);
-                    node.pause();
+                    pause(node);
                     TimeUnit.MILLISECONDS.sleep(plan.faultTime().toMillis());
-                    node.resume();
+                    resume(node);
                     what = "paused " + whom + at + " for " + plan.faultTime().toSeconds() + " s";
                 }
                 case PARTITION -> {
@@ -221,6 +231,23 @@ final class Chaos {
             restarted.awaitReady();
         }
         restartTheDead();
+    }
+
+    /** Through the lab, when there is one, so that its event log has the pause beside its other faults. */
+    private void pause(NodeProcess node) {
+        if (lab != null) {
+            lab.pause(node);
+        } else {
+            node.pause();
+        }
+    }
+
+    private void resume(NodeProcess node) {
+        if (lab != null) {
+            lab.resume(node);
+        } else {
+            node.resume();
+        }
     }
 
     /** A woken node that chose to stop rather than rejoin is started again, so every round has them all. */

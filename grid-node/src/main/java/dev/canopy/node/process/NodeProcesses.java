@@ -288,8 +288,13 @@ public final class NodeProcesses implements AutoCloseable {
      * @throws IllegalStateException when the cluster is not safe within a minute
      */
     public void awaitSafe() {
+        awaitSafe(SAFE_TIMEOUT);
+    }
+
+    /** As {@link #awaitSafe()}, waiting at most {@code timeout}. */
+    public void awaitSafe(Duration timeout) {
         HazelcastInstance hz = client().hazelcast();
-        long deadline = System.nanoTime() + SAFE_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             try {
                 if (hz.getExecutorService("canopy.probe").submit(new ClusterSafe()).get(10, TimeUnit.SECONDS)) {
@@ -304,7 +309,7 @@ public final class NodeProcesses implements AutoCloseable {
             LockSupport.parkNanos(POLL_NANOS);
         }
         throw new IllegalStateException("the cluster " + clusterName + " did not become safe (backups in sync) within "
-                + SAFE_TIMEOUT.toSeconds() + " s");
+                + timeout.toSeconds() + " s");
     }
 
     /**
@@ -323,7 +328,7 @@ public final class NodeProcesses implements AutoCloseable {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-        awaitSafe();
+        awaitSafe(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     /** Asked on a member, since a client cannot ask Hazelcast whether the cluster is safe. */

@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
  * submit NAME TASKS PARK_US LEAF   submitted ID
  * result ID SECONDS                result COUNTED SUM MILLIS | failed CLASS: MESSAGE | cancelled: WHY | pending DONE/TOTAL
  * progress ID                      progress DONE TOTAL RETRIED
+ * cancel ID                        cancel sent
  * topdriver ID                     topdriver UUID | topdriver none
  * jobs                             jobs ID=STATE,...
  * members                          members COUNT
@@ -93,6 +94,10 @@ public final class LabClient {
             case "progress" -> {
                 JobProgress p = handle(command[1]).progress();
                 yield "progress " + p.done() + " " + p.total() + " " + p.retried();
+            }
+            case "cancel" -> {
+                handle(command[1]).cancel();
+                yield "cancel sent";
             }
             case "topdriver" -> "topdriver " + info(command[1]).map(JobInfo::topDriver).map(Object::toString)
                     .orElse("none");

@@ -197,7 +197,12 @@ final class DriverRun {
             adopted[i] = child;
             if (child.state() == SubJobState.DONE) {
                 done[i] = new ArrayList<>(child.outcome());
-            } else if (!shared.placement().isLive(child.assignee()) || !child.assignee().equals(was.assignee())) {
+            } else if (!shared.placement().isLive(child.assignee()) || !child.assignee().equals(was.assignee())
+                    || child.state() == SubJobState.ASSIGNED) {
+                // ASSIGNED: its member may never have had it. A driver cut off by a network split plans
+                // children on members it can no longer reach; after the heal those members are live
+                // and the record names them, but the delegation was lost. So it is sent again: a
+                // member that holds it already ignores the copy (Tree.accept)
                 toDispatch.add(child);
             }
         }

@@ -170,6 +170,7 @@ final class Leaves {
 
     void ended(LeafRun run) {
         running.remove(run);
+        run.job().heldLeaves.remove(Tree.heldKey(run.leaf()));
     }
 
     /**

@@ -40,6 +40,12 @@ final class LocalJob {
      * die first, the job's next top driver plans the root again from the job record.
      */
     final Set<String> unrecordedLeaves = ConcurrentHashMap.newKeySet();
+    /**
+     * The leaves queued or running here, as {@code path@attempt}: a sub-job delegated twice (a driver
+     * that adopts children cannot tell a lost delegation from one on its way, and sends again) is
+     * run once. See {@link Tree#accept}.
+     */
+    final Set<String> heldLeaves = ConcurrentHashMap.newKeySet();
     /** False while the job's tree has no record at all (its root ran its one leaf unrecorded, no retry). */
     volatile boolean treeRecorded = true;
     private volatile boolean cancelled;

@@ -41,8 +41,9 @@ final class Tree {
     }
 
     /**
-     * A sub-job arrived for this member: queue it as a leaf, or drive it. {@code spec}: the job's
-     * spec as the sender had it, or null to read it from the job record. A member that cannot
+     * A sub-job arrived for this member: queue it as a leaf, or drive it; a copy of one this member
+     * already holds at the same attempt is ignored. {@code spec}: the job's spec as the sender had
+     * it, or null to read it from the job record. A member that cannot
      * read the spec fails the job, naming why, rather than leave its driver waiting.
      */
     void accept(SubJobRecord subJob, byte[] spec) {
@@ -70,10 +71,20 @@ final class Tree {
             return;
         }
         if (subJob.leaf()) {
-            leaves.queue(leaves.newRun(job, subJob));
+            if (job.heldLeaves.add(heldKey(subJob))) {
+                leaves.queue(leaves.newRun(job, subJob));
+            }
         } else {
-            runDriver(job, subJob, true);
+            DriverRun driving = job.drivers.get(subJob.path());
+            if (driving == null || !driving.record().attemptId().equals(subJob.attemptId())) {
+                runDriver(job, subJob, true);
+            }
         }
+    }
+
+    /** How {@link LocalJob#heldLeaves} names a leaf: its path and attempt. */
+    static String heldKey(SubJobRecord leaf) {
+        return leaf.path() + "@" + leaf.attemptId();
     }
 
     /** Drives {@code subJob} here; {@code persisted} is false for a new root, which its first plan writes. */
