@@ -6,6 +6,7 @@ import dev.canopy.grid.Job;
 import dev.canopy.grid.JobHandle;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.Reducers;
+import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.TaskContext;
 import dev.canopy.node.lab.Host;
 import dev.canopy.node.lab.Lab;
@@ -80,6 +81,8 @@ final class Chaos {
     /** The slow links of a {@link Fault#LATENCY} round, as the issue's {@code tc netem delay 20ms loss 1%}. */
     static final Duration LINK_DELAY = Duration.ofMillis(20);
     static final double LINK_LOSS_PERCENT = 1;
+    /** Seconds a refused submit is tried again, once a second. */
+    private static final int SUBMIT_RETRIES = 60;
     /** The longest a round waits for every node to be a member again. */
     private static final Duration WHOLE_TIMEOUT = Duration.ofMinutes(3);
 
@@ -172,7 +175,7 @@ final class Chaos {
             lab.slowLinks(LINK_DELAY, LINK_LOSS_PERCENT);
         }
         long start = System.nanoTime();
-        JobHandle<Long> job = grid.submit(job());
+        JobHandle<Long> job = submit();
         // when it ended, not when this thread looked: a pause or a split lasts its full time either way
         CompletableFuture<Long> ended = job.result().handle((sum, failure) -> System.nanoTime());
         String what;
@@ -306,6 +309,27 @@ final class Chaos {
         String drivers = fault == Fault.PARTITION ? "isolated the top driver" : "of the top driver";
         return String.format(Locale.ROOT, "%s: %d rounds, %d %s (%d %s), %s", fault.label(), tally.rounds, tally.struck,
                 verb, tally.driversStruck, drivers, delay);
+    }
+
+    /**
+     * Submits the round's job as a user should: a {@link RetriableGridException} (a member merging back
+     * after a fault runs no engine for a few seconds, and a client may briefly see only it) is tried
+     * again, a second apart, for at most {@link #SUBMIT_RETRIES} seconds.
+     */
+    private JobHandle<Long> submit() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return grid.submit(job());
+            } catch (RetriableGridException e) {
+                if (attempt >= SUBMIT_RETRIES) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    out.println("  submit refused for now (" + e.getMessage() + "); trying again each second");
+                }
+                TimeUnit.SECONDS.sleep(1);
+            }
+        }
     }
 
     /** Waits for the job's result within the bound and says what it was; counts wrong and hung jobs. */

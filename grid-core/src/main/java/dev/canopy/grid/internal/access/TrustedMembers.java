@@ -242,8 +242,9 @@ public final class TrustedMembers {
         }
         throw new RetriableGridException("no member that runs Canopy" + (key.isSet() ? " with this cluster's key" : "")
                 + " owns the partition of any of " + JOB_ID_TRIES + " random job ids; their owners: " + untrusted
-                + ". Start a GridNode" + (key.isSet() ? " with this cluster's key, or check this one's"
-                + " (clusterKeyFile or CANOPY_CLUSTER_KEY)" : "") + ", then submit again", null);
+                + ". Members that are starting, or merging back after a network split, run no engine for a few"
+                + " seconds: submit again. Otherwise start a GridNode" + (key.isSet() ? " with this cluster's key, or"
+                + " check this one's (clusterKeyFile or CANOPY_CLUSTER_KEY)" : "") + ", then submit again", null);
     }
 
     private static String addressOf(Member member) {
