@@ -2,6 +2,7 @@ package dev.canopy.node;
 
 import dev.canopy.grid.Await;
 import dev.canopy.grid.GridClient;
+import dev.canopy.grid.GridClientConfig;
 import dev.canopy.grid.Job;
 import dev.canopy.grid.JobRefusedException;
 import dev.canopy.grid.Reducers;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,9 @@ class ClusterKeyIT {
                 Map.of("workerThreads", "2", "clusterKeyFile", keyFile.toString()));
         try (NodeProcesses cluster = NodeProcesses.start(3, setup, System.out);
              GridClient keyed = GridClient.connect(cluster.clientConfig().clusterKeyFile(keyFile.toString()));
-             GridClient stranger = GridClient.connect(cluster.clientConfig())) {
+             // the nodes' client configuration names their key file: a stranger's is made without it
+             GridClient stranger = GridClient.connect(GridClientConfig.defaults().clusterName(cluster.clusterName())
+                     .members(cluster.members()).connectTimeout(Duration.ofSeconds(30)))) {
             Job<Long, Long> job = Job.range(0, 120, (i, ctx) -> i).reduce(Reducers.sumLong()).name("keyed").build();
 
             // when

@@ -37,6 +37,18 @@ class ChaosCommandTest {
     }
 
     @Test
+    void whenAFaultIsUnknown_thenTheErrorNamesItAndTheFaults_andExitTwo() {
+        // when
+        Run run = Run.of("chaos", "--faults", "kill,flood");
+
+        // then
+        assertEquals(GridCommand.BAD_INPUT, run.code(), run::toString);
+        assertTrue(run.err().contains("--faults has 'flood', which is not a fault: give some of kill, pause, partition,"
+                + " latency, split by commas"), run::toString);
+        assertEquals("", run.out(), run::toString);
+    }
+
+    @Test
     void whenHelp_thenTheGraphsOptionIsListedWithItsDefault() {
         // when
         Run run = Run.of("chaos", "--help");

@@ -3,13 +3,16 @@ package dev.canopy.grid.internal.access;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.query.Predicates;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import dev.canopy.grid.JobId;
 import dev.canopy.grid.JobInfo;
 import dev.canopy.grid.JobProgress;
 import dev.canopy.grid.JobState;
 import dev.canopy.grid.MemberInfo;
+import dev.canopy.grid.RetriableGridException;
 import dev.canopy.grid.TaskFailure;
 import dev.canopy.grid.Topology;
+import dev.canopy.grid.internal.spec.Errors;
 import dev.canopy.grid.internal.store.ForeignEntries;
 import dev.canopy.grid.internal.store.GridMaps;
 import dev.canopy.grid.internal.store.JobOutcome;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reads what the grid knows of jobs and members, for listings and handles: a job's state,
@@ -49,10 +53,31 @@ final class JobListings {
     }
 
     boolean exists(String id) {
-        return maps.jobs.containsKey(id) || maps.results.containsKey(id);
+        return guarded("job " + id, () -> maps.jobs.containsKey(id) || maps.results.containsKey(id));
     }
 
     List<JobInfo> jobs() {
+        return guarded("the list of jobs", this::readJobs);
+    }
+
+    /**
+     * Runs a read of the grid's records. A refusal by Hazelcast's split-brain protection (the members
+     * this one reaches are fewer than {@code minClusterSize}, or were a moment ago) becomes a
+     * {@link RetriableGridException} that says so, in place of Hazelcast's bare exception.
+     */
+    private static <T> T guarded(String what, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (Errors.peel(e) instanceof SplitBrainProtectionException refused) {
+                throw new RetriableGridException("could not read " + what + ": the members this one reaches are fewer"
+                        + " than their minClusterSize (a network split?); ask again once the network heals", refused);
+            }
+            throw e;
+        }
+    }
+
+    private List<JobInfo> readJobs() {
         // null for an entry that is not a job record: skipped where it lies
         Collection<JobRecord> projected = maps.jobs.project(new Processors.WithoutSpec());
         List<Map.Entry<JobId, JobRecord>> records = new ArrayList<>(projected.size());
@@ -108,6 +133,10 @@ final class JobListings {
 
     /** One job's line, as {@link #jobs()} would list it; empty when its record is gone. */
     Optional<JobInfo> info(String id) {
+        return guarded("job " + id, () -> readInfo(id));
+    }
+
+    private Optional<JobInfo> readInfo(String id) {
         JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         JobId jobId = r == null ? null : jobIdOf(r);
         if (jobId == null) {
@@ -124,6 +153,10 @@ final class JobListings {
     }
 
     JobState state(String id) {
+        return guarded("the state of job " + id, () -> readState(id));
+    }
+
+    private JobState readState(String id) {
         JobState ended = maps.results.executeOnKey(id, new Processors.OutcomeState());
         if (ended != null) {
             return ended;
@@ -133,6 +166,10 @@ final class JobListings {
     }
 
     List<TaskFailure> failures(String id) {
+        return guarded("the failures of job " + id, () -> readFailures(id));
+    }
+
+    private List<TaskFailure> readFailures(String id) {
         // a result, unless something else was put under the job's id
         if ((Object) maps.results.get(id) instanceof JobOutcome outcome) {
             return outcome.failures();
@@ -142,6 +179,10 @@ final class JobListings {
     }
 
     JobProgress progress(String id) {
+        return guarded("the progress of job " + id, () -> readProgress(id));
+    }
+
+    private JobProgress readProgress(String id) {
         JobRecord r = maps.jobs.executeOnKey(id, new Processors.Peek());
         if (r == null) {
             return JobProgress.empty(0);
