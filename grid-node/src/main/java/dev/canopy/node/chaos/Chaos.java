@@ -179,6 +179,7 @@ final class Chaos {
         // when it ended, not when this thread looked: a pause or a split lasts its full time either way
         CompletableFuture<Long> ended = job.result().handle((sum, failure) -> System.nanoTime());
         String what;
+        boolean struck = true;
         NodeProcess restarted = null;
         if (fault == Fault.LATENCY) {
             what = String.format(Locale.ROOT, "links slowed by %d ms and %.0f %% loss", LINK_DELAY.toMillis(),
@@ -186,11 +187,12 @@ final class Chaos {
             tally.struck++;
         } else if (waitFor(job, baseline * (0.15 + 0.5 * random.nextDouble()))) {
             what = "no " + fault.label() + " (the job finished first)";
+            struck = false;
         } else {
             tally.struck++;
-            boolean atDriver = tally.struck % 2 == 0;
-            int victim = pickVictim(job, atDriver);
-            boolean isDriver = victim == cluster.indexOf(topDriverOr(job));
+            int topIndex = cluster.indexOf(topDriverOr(job));
+            int victim = pickVictim(topIndex, tally.struck % 2 == 0);
+            boolean isDriver = victim == topIndex;
             tally.driversStruck += isDriver ? 1 : 0;
             String at = String.format(Locale.ROOT, " at +%.2f s", (System.nanoTime() - start) / 1e9);
             String whom = "node " + victim + (isDriver ? " (top driver)" : "");
@@ -225,7 +227,7 @@ final class Chaos {
             tally.throughputs.add(baseline / seconds);
         }
         double delay = Math.max(0, seconds - baseline);
-        if (!what.startsWith("no ")) {
+        if (struck) {
             tally.delays.add(delay);
         }
         out.printf(Locale.ROOT, "round %2d, %s: %s; job took %.2f s (+%.2f s over baseline): %s%n", round,
@@ -389,9 +391,11 @@ final class Chaos {
         return new UUID(0, 0);
     }
 
-    /** The node running the job's top driver when {@code driver} and it is known; else a random other live node. */
-    private int pickVictim(JobHandle<Long> job, boolean driver) {
-        int topIndex = cluster.indexOf(topDriverOr(job));
+    /**
+     * The node running the job's top driver ({@code topIndex}, -1 when not known) when {@code driver};
+     * else a random other live node.
+     */
+    private int pickVictim(int topIndex, boolean driver) {
         if (driver && topIndex >= 0) {
             return topIndex;
         }
